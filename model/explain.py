@@ -1,0 +1,116 @@
+"""Factors in a journalist's words, and the counterfactuals an editor can act on.
+
+Contributions are summed per block of features (never shown as raw n-gram ids) and
+worded from the request itself; each house-policy input is its own factor. The weights
+of all factors plus the intercept equal the score's log-odds exactly.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .features import cue_phrase
+from .levels import held_up
+from .policy import Policy
+
+TEXT_BLOCKS = ("words", "chars")
+
+
+def _quote(items, limit=3) -> str:
+    return ", ".join(f"'{item}'" for item in items[:limit])
+
+
+def _text_label(compiled, features, total: float) -> str:
+    """The claim's word n-grams that pushed most in the direction of the text's total."""
+    columns, values, blocks = features
+    words = compiled.block_names.index("words")
+    mask = blocks == words
+    pushes = values[mask] * compiled.weights[columns[mask], 0]
+    order = np.argsort(-pushes * np.sign(total or 1.0))
+    names = [compiled.feature_names[columns[mask][i]].split("__", 1)[1]
+             for i in order if pushes[i] * total > 0]
+    return f"Claim text: {_quote(names)}" if names else "Claim text"
+
+
+def _wording_label(compiled, features) -> str:
+    columns, values, blocks = features
+    cues = compiled.block_names.index("cues")
+    present = [compiled.feature_names[c].split("__", 1)[1]
+               for c, b in zip(columns, blocks) if b == cues]
+    present = [cue_phrase(n) for n in present if n != "length"]
+    return f"Wording: {', '.join(present)}" if present else "Wording and length of the claim"
+
+
+def _record_label(track_record: dict | None, source_type: str) -> str:
+    good, total = held_up(track_record or {})
+    if total == 0:
+        return f"No track record yet (judged as a {source_type.replace('_', ' ')})"
+    noun = "claim" if total == 1 else "claims"
+    return f"Track record: {good} of {total} earlier {noun} held up"
+
+
+def _context_label(name: str, policy: Policy, request: dict) -> str:
+    context = request.get("context") or {}
+    label = policy.modifiers[name].label
+    if name == "relay_hops":
+        chain = [str(hop) for hop in context.get("relayed_by") or [] if str(hop).strip()]
+        return f"{label} ({' via '.join(chain)})" if chain else label
+    if name == "corroborations":
+        count = int(context.get("corroborations") or 0)
+        return f"{label} ({count})"
+    return label
+
+
+def factors(compiled, row: dict, request: dict, contributions, features, policy: Policy,
+            learned: set, track_record: dict | None) -> list[dict]:
+    out = []
+    index = {name: i for i, name in enumerate(compiled.block_names)}
+    text = sum(float(contributions[index[b]]) for b in TEXT_BLOCKS)
+    out.append((_text_label(compiled, features, text), text, "learned"))
+    out.append((_wording_label(compiled, features), float(contributions[index["cues"]]), "learned"))
+    described = {
+        "source_type": f"Kind of source: {row['source_type'].replace('_', ' ')}",
+        "role": f"Role: '{row['role']}'",
+        "affiliation": f"Affiliation: {row['affiliation']}",
+        "region": f"Where: {row['region']}",
+        "channel": f"Venue: {row['channel']}",
+        "topic": f"Topic: {row['topic']}",
+        "track_record": _record_label(track_record, row["source_type"]),
+    }
+    for block, label in described.items():
+        out.append((label, float(contributions[index[block]]), "learned"))
+    columns, values, blocks = features
+    context = index["context"]
+    for column, value, block in zip(columns, values, blocks):
+        if block != context:
+            continue
+        name = compiled.feature_names[column].split("__", 1)[1]
+        basis = "learned" if name in learned else "policy"
+        out.append((_context_label(name, policy, request),
+                    float(value * compiled.weights[column, 0]), basis))
+    ranked = sorted((f for f in out if f[1] != 0.0), key=lambda f: -abs(f[1]))
+    return [{"label": label, "weight": weight, "basis": basis} for label, weight, basis in ranked]
+
+
+def counterfactual_rows(row: dict, request: dict) -> list[tuple[str, dict]]:
+    """Edited copies of the row, each with the change an editor could make or check."""
+    context = request.get("context") or {}
+    corroborations = max(0, int(context.get("corroborations") or 0))
+    edits = [
+        ("one more independent source corroborates it",
+         {"corroborations": float(np.log1p(corroborations + 1))}),
+        ("three more independent sources corroborate it",
+         {"corroborations": float(np.log1p(corroborations + 3))}),
+    ]
+    if row["party_to_event"]:
+        edits.append(("the source is not a party to the events", {"party_to_event": 0.0}))
+    if row["relay_hops"]:
+        edits.append(("it comes straight from the source, with no relay", {"relay_hops": 0.0}))
+    if not row["first_hand"]:
+        edits.append(("the source saw it first-hand", {"first_hand": 1.0}))
+    if not row["evidence_verified"]:
+        edits.append(("verified evidence (geolocated, dated) is attached",
+                      {"evidence_verified": 1.0, "evidence_attached": 0.0}))
+    if any(row[c] for c in row if c.startswith("record_")):
+        edits.append(("the source is judged by its type's prior alone, without its record",
+                      {c: 0.0 for c in row if c.startswith("record_")}))
+    return [(change, {**row, **edit}) for change, edit in edits]

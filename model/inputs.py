@@ -1,0 +1,64 @@
+"""One assessment request, flattened into the columns the pipeline reads.
+
+The request is the body of ``POST /v1/assessments`` (DESIGN.md) after validation;
+anything missing takes the stated default here, so the library and the service agree.
+"""
+from __future__ import annotations
+
+import math
+
+from .levels import LEVELS
+
+TEXT_COLUMNS = ("claim", "source_type", "role", "affiliation", "region", "channel", "topic")
+CONTEXT_COLUMNS = ("party_to_event", "relay_hops", "first_hand", "corroborations",
+                   "evidence_attached", "evidence_verified")
+COUNT_COLUMNS = tuple(f"record_{level}" for level in LEVELS)
+COLUMNS = TEXT_COLUMNS + CONTEXT_COLUMNS + COUNT_COLUMNS
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return ",".join(_text(v) for v in value)
+    return str(value).strip()
+
+
+def _evidence_flags(evidence) -> tuple[float, float]:
+    """(attached but unverified, verified): an item is a URL string or {"url", "verified"}."""
+    items = list(evidence or [])
+    verified = any(isinstance(item, dict) and item.get("verified") for item in items)
+    attached = any(not (isinstance(item, dict) and item.get("verified")) for item in items)
+    return float(attached), float(verified)
+
+
+def relay_hops(context: dict) -> int:
+    return len([hop for hop in (context.get("relayed_by") or []) if _text(hop)])
+
+
+def to_row(request: dict, source_type: str, track_record: dict | None = None) -> dict:
+    """Flat feature columns of one request; ``source_type`` is the resolved type."""
+    source = request.get("source") or {}
+    context = request.get("context") or {}
+    attached, verified = _evidence_flags(context.get("evidence"))
+    corroborations = max(0.0, float(context.get("corroborations") or 0))
+    region = " ".join(p for p in (_text(source.get("country")), _text(source.get("region"))) if p)
+    row = {
+        "claim": _text(request.get("claim")),
+        "source_type": source_type,
+        "role": _text(source.get("role")),
+        "affiliation": _text(source.get("affiliation")).lower(),
+        "region": region,
+        "channel": _text(context.get("channel")),
+        "topic": _text(context.get("topic")).lower(),
+        "party_to_event": float(bool(context.get("party_to_event"))),
+        "relay_hops": float(relay_hops(context)),
+        "first_hand": float(bool(context.get("first_hand"))),
+        "corroborations": math.log1p(corroborations),
+        "evidence_attached": attached,
+        "evidence_verified": verified,
+    }
+    record = track_record or {}
+    for level, column in zip(LEVELS, COUNT_COLUMNS):
+        row[column] = float(record.get(level, 0) or 0)
+    return row

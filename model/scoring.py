@@ -1,0 +1,91 @@
+"""The one place a score is made: request in, score with grades and explanation out.
+
+No web code here: the service validates, resolves the source and its record, and calls
+``Scorer.assess``. Everything the model needs ships in its registry version folder: the
+pipeline, the policy it was trained under and the track records it was trained on.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from . import explain, grades
+from .compiled import CompiledPipeline
+from .inputs import to_row
+from .levels import LEVELS, held_up
+from .names import normalise_name
+from .policy import Policy, parse_policy
+from .registry import load_version
+from .roles import classify_source
+
+
+def resolve_type(source: dict, policy: Policy) -> str:
+    """The request's source type if it names a known one, else one read from name and role."""
+    given = source.get("type")
+    if given in policy.source_types:
+        return given
+    guessed = classify_source(name=source.get("name"), role=source.get("role"))
+    return guessed if guessed in policy.source_types else "other"
+
+
+class Scorer:
+    """A loaded model version, compiled for scoring one claim at a time."""
+
+    def __init__(self, pipeline, card: dict, policy: Policy, track_records: dict,
+                 version: str):
+        self.pipeline, self.card, self.policy, self.version = pipeline, card, policy, version
+        self.policy_version = policy.version
+        self.track_records = track_records
+        self.learned = set(card.get("learned_modifiers", []))
+        self.compiled = CompiledPipeline(pipeline)
+
+    @classmethod
+    def load(cls, registry_dir: str | Path, version: str | None = None) -> "Scorer":
+        loaded = load_version(registry_dir, version)
+        return cls(loaded.pipeline, loaded.card, parse_policy(loaded.files["policy.json"]),
+                   loaded.files.get("track_records.json", {}), loaded.version)
+
+    def training_track_record(self, source_name: str | None) -> dict | None:
+        """The verdict counts this version was trained on for a source, if any."""
+        return self.track_records.get(normalise_name(source_name or "")) if source_name else None
+
+    def _logit_of(self, row: dict) -> float:
+        return self.compiled.evaluate(row)[0]
+
+    def assess(self, request: dict, track_record: dict | None = None, explain_it=True) -> dict:
+        source, context = request.get("source") or {}, request.get("context") or {}
+        source_type = resolve_type(source, self.policy)
+        row = to_row(request, source_type, track_record)
+        logit, contributions, levels, features = self.compiled.evaluate(row)
+        score = 1.0 / (1.0 + math.exp(-logit))
+        good, total = held_up(track_record or {})
+        a, b = self.policy.prior(source_type, bool(context.get("party_to_event")))
+        reliability = grades.reliability(a, b, good, total, source_type)
+        answer = {
+            "score": score,
+            "band": self.policy.band(score),
+            "distribution": dict(zip(LEVELS, (float(p) for p in levels))),
+            "grade": {
+                "source_reliability": reliability.grade,
+                "information_credibility": grades.information_credibility(
+                    score, int(context.get("corroborations") or 0),
+                    bool(row["evidence_attached"] or row["evidence_verified"]),
+                    bool(row["evidence_verified"]), reliability.grade),
+            },
+            "reliability": reliability.as_dict(),
+            "source_type": source_type,
+            "model": {"version": self.version, "policy_version": self.policy_version},
+        }
+        if explain_it:
+            answer["intercept"] = self.compiled.intercept
+            answer["factors"] = explain.factors(self.compiled, row, request, contributions,
+                                                features, self.policy, self.learned,
+                                                track_record)
+            answer["what_would_change"] = [
+                {"change": change, "score": 1.0 / (1.0 + math.exp(-self._logit_of(edited)))}
+                for change, edited in explain.counterfactual_rows(row, request)]
+        return answer
+
+    def assess_many(self, requests: list[dict], track_records: list[dict | None],
+                    explain: bool = True) -> list[dict]:
+        return [self.assess(r, t, explain) for r, t in zip(requests, track_records)]

@@ -1,0 +1,64 @@
+"""The credibility service: `create_app(config)` builds a configured Flask app."""
+from __future__ import annotations
+
+from flask import Flask, request, send_from_directory
+
+from .config import FIXED, from_environment, split_list
+from .problems import ServiceApi, problem
+
+BODY_METHODS = ("POST", "PUT", "PATCH")
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Defaults, then the environment, then `config` (tests' overrides)."""
+    app = Flask(__name__)
+    app.config.from_mapping(FIXED)
+    app.config.from_mapping(from_environment())
+    if config:
+        app.config.from_mapping(config)
+    app.json.sort_keys = False
+
+    from model.policy import load_policy
+
+    from . import api, db, keys, limits, logs, metrics, serving
+
+    logs.init_app(app)
+    metrics.init_app(app)
+    db.init_app(app)
+    keys.init_app(app)
+    limits.init_app(app)
+    serving.init_app(app)
+    app.extensions["policy"] = load_policy()
+    app.before_request(_refuse_non_json_bodies)
+    _init_cors(app)
+
+    service_api = ServiceApi(app)
+    service_api.spec.components.security_scheme(
+        "ApiKey", {"type": "apiKey", "in": "header", "name": keys.HEADER})
+    api.register(service_api)
+    app.add_url_rule("/docs/static/<path:filename>", "docs_static", _docs_static)
+    return app
+
+
+def _refuse_non_json_bodies():
+    if request.method in BODY_METHODS and request.content_length and not request.is_json:
+        return problem(415, "Send the body as application/json.")
+    return None
+
+
+def _init_cors(app) -> None:
+    origins = split_list(app.config["CORS_ORIGINS"])
+    if origins:
+        from flask_cors import CORS
+
+        CORS(app, resources={r"/v1/*": {"origins": origins}},
+             allow_headers=["Content-Type", "X-API-Key", "X-Request-ID"],
+             expose_headers=["X-Request-ID", "Retry-After", "X-RateLimit-Limit",
+                             "X-RateLimit-Remaining", "X-RateLimit-Reset"])
+
+
+def _docs_static(filename):
+    """Swagger UI's files, from the swagger-ui-bundle package: /docs needs no CDN."""
+    import swagger_ui_bundle
+
+    return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename)

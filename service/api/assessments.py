@@ -1,0 +1,123 @@
+"""Scoring claims, reading stored assessments, and recording fact-checkers' verdicts."""
+from __future__ import annotations
+
+from flask import current_app
+from flask_smorest import abort
+from marshmallow import ValidationError
+
+from .. import db, metrics, records, serving
+from ..assessing import Refusal, answer, prepare, store
+from ..problems import flatten_messages, problem_body
+from ..schemas import (AssessmentRequestSchema, AssessmentSchema, BatchRequestSchema,
+                       BatchResultSchema, SourceRecordSchema, VerdictSchema)
+from ..tables import Assessment
+from ..verdicts import UnknownAssessment, record_verdict
+from . import ServiceBlueprint
+
+blp = ServiceBlueprint("assessments", __name__, url_prefix="/v1/assessments",
+                       description="Score a claim given who made it; record verdicts.")
+
+
+def _scorer():
+    slot = serving.slot()
+    if slot.scorer is None:
+        abort(503, message=f"No model is loaded ({slot.error}).")
+    return slot.scorer
+
+
+def _counted(body: dict) -> dict:
+    metrics.ASSESSMENTS.labels(body["model"]["version"], body["band"]).inc()
+    return body
+
+
+@blp.route("", methods=["POST"])
+@blp.needs_key(unless_setting_off="SCORING_REQUIRES_KEY")
+@blp.arguments(AssessmentRequestSchema)
+@blp.response(201, AssessmentSchema)
+@blp.problems(413, 415, 429, 503)
+def create_assessment(body):
+    """Score one claim and store the assessment"""
+    scorer = _scorer()
+    try:
+        prepared = prepare(db.session(), scorer, body)
+    except Refusal as refusal:
+        abort(refusal.status, message=refusal.detail, errors=refusal.errors)
+    result = answer(prepared, scorer.assess(prepared.request, prepared.counts))
+    with db.transaction() as writer:
+        store(writer, prepared, result)
+    return _counted(result)
+
+
+def _item_error(status: int, detail: str, errors=None) -> dict:
+    return {"status": status, "error": problem_body(status, detail, errors)}
+
+
+@blp.route("/batch", methods=["POST"])
+@blp.needs_key(unless_setting_off="SCORING_REQUIRES_KEY")
+@blp.arguments(BatchRequestSchema)
+@blp.response(200, BatchResultSchema)
+@blp.problems(413, 415, 429, 503)
+def create_batch(body):
+    """Score several claims; each item gets its assessment or its own error, in order"""
+    limit = current_app.config["MAX_BATCH_ITEMS"]
+    if len(body["items"]) > limit:
+        abort(422, message=f"A batch holds at most {limit} items.",
+              errors={"items": [f"Longer than {limit}."]})
+    scorer = _scorer()
+    results, ready = [], []
+    for index, item in enumerate(body["items"]):
+        try:
+            prepared = prepare(db.session(), scorer, AssessmentRequestSchema().load(item))
+        except ValidationError as error:
+            results.append(_item_error(422, "The item did not pass validation; see errors.",
+                                       flatten_messages(error.messages)))
+        except Refusal as refusal:
+            results.append(_item_error(refusal.status, refusal.detail, refusal.errors))
+        else:
+            results.append(None)
+            ready.append((index, prepared))
+    outputs = scorer.assess_many([p.request for _, p in ready], [p.counts for _, p in ready],
+                                 explain=True)
+    with db.transaction() as writer:
+        for (index, prepared), output in zip(ready, outputs):
+            result = answer(prepared, output)
+            store(writer, prepared, result)
+            results[index] = {"status": 201, "assessment": _counted(result)}
+    return {"items": [dict(item, index=index) for index, item in enumerate(results)]}
+
+
+@blp.route("/<string:assessment_id>", methods=["GET"])
+@blp.response(200, AssessmentSchema)
+@blp.problems(404, 429)
+def get_assessment(assessment_id):
+    """A stored assessment, as it was answered"""
+    stored = db.session().get(Assessment, assessment_id)
+    if stored is None:
+        abort(404, message="No assessment has this id.")
+    return stored.output
+
+
+@blp.route("/<string:assessment_id>/verdict", methods=["POST"])
+@blp.needs_key()
+@blp.arguments(VerdictSchema)
+@blp.response(200, SourceRecordSchema)
+@blp.problems(404, 413, 415, 429)
+def post_verdict(fields, assessment_id):
+    """Record a fact-check verdict; answers with the source's updated record"""
+    scorer = serving.slot().scorer
+
+    def training_counts(name):
+        return scorer.training_track_record(name) if scorer is not None else None
+
+    try:
+        with db.transaction() as writer:
+            source = record_verdict(writer, assessment_id, fields, training_counts)
+            stored = writer.get(Assessment, assessment_id)
+            if source is None:
+                result = records.record(None, stored.output["source"])
+            else:
+                result = records.record(source, reliability=serving.reliability(source))
+    except UnknownAssessment:
+        abort(404, message="No assessment has this id.")
+    metrics.VERDICTS.labels(fields["verdict"]).inc()
+    return result

@@ -1,0 +1,83 @@
+"""From a validated request to a stored assessment: resolve the source, score, record."""
+from __future__ import annotations
+
+import dataclasses
+import datetime
+
+from model.names import normalise_name
+from model.roles import classify_source
+
+from . import records
+from .tables import Assessment, Source, new_id, utcnow
+
+SOURCE_FIELDS = ("name", "type", "role", "affiliation", "country", "region")
+ANSWER_FIELDS = ("score", "band", "distribution", "grade", "intercept", "factors",
+                 "what_would_change", "model")
+
+
+class Refusal(Exception):
+    """The request is well-formed but cannot be scored as asked (an unknown source id)."""
+
+    def __init__(self, status: int, detail: str, errors: dict | None = None):
+        super().__init__(detail)
+        self.status, self.detail, self.errors = status, detail, errors
+
+
+@dataclasses.dataclass
+class Prepared:
+    body: dict            # the validated request as the client sent it
+    request: dict         # what the scorer reads: the source filled from the registry
+    source: Source | None
+    counts: dict | None   # the track record handed to the scorer
+
+
+def prepare(session, scorer, body: dict) -> Prepared:
+    """Resolve the request's source: by id, by name or alias, or as given inline."""
+    given = {key: body["source"][key] for key in SOURCE_FIELDS if body["source"].get(key)}
+    source = None
+    if body["source"].get("id"):
+        source = session.get(Source, body["source"]["id"])
+        if source is None:
+            raise Refusal(422, "No registered source has this id.",
+                          {"source.id": ["No registered source has this id."]})
+    elif given.get("name"):
+        source = records.find_by_name(session, given["name"])
+    described = {}
+    if source is not None:
+        described = {key: getattr(source, key) for key in ("name",) + records.IDENTITY
+                     if getattr(source, key)}
+    described.update(given)  # what this request says of its source wins, for this claim
+    if not described.get("type"):
+        described["type"] = classify_source(name=described.get("name"),
+                                            role=described.get("role"))
+    if source is not None:
+        counts = source.counts()
+    elif described.get("name"):
+        counts = scorer.training_track_record(described["name"])
+    else:
+        counts = None
+    request = {"claim": body["claim"], "source": described, "context": body["context"]}
+    return Prepared(body, request, source, counts)
+
+
+def answer(prepared: Prepared, output: dict) -> dict:
+    """The response body: the scorer's answer with an id, a time and the source record."""
+    body = {"id": new_id(),
+            "created_at": utcnow().isoformat(timespec="seconds").replace("+00:00", "Z")}
+    body.update({key: output[key] for key in ANSWER_FIELDS if key in output})
+    inline = dict(prepared.request["source"], type=output.get("source_type")
+                  or prepared.request["source"]["type"])
+    body["source"] = records.record(prepared.source, inline, prepared.counts,
+                                    output.get("reliability"))
+    return body
+
+
+def store(writer, prepared: Prepared, body: dict) -> None:
+    """The audit log entry: the request as sent, the answer as given, and the model."""
+    name = prepared.request["source"].get("name")
+    created_at = datetime.datetime.fromisoformat(body["created_at"].replace("Z", "+00:00"))
+    writer.add(Assessment(
+        id=body["id"], created_at=created_at, input=prepared.body, output=body,
+        model_version=body["model"]["version"], policy_version=body["model"]["policy_version"],
+        source_id=prepared.source.id if prepared.source is not None else None,
+        source_key=normalise_name(name) if name and prepared.source is None else None))

@@ -1,0 +1,71 @@
+"""One config object: defaults, then environment variables, then the caller's overrides."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Every setting a deployment may change, with its default; README's table lists them.
+DEFAULTS = {
+    "DATABASE_URL": f"sqlite:///{ROOT / 'var' / 'service.db'}",
+    "MODEL_REGISTRY": str(ROOT / "model" / "registry"),
+    "MODEL_POLL_SECONDS": 10.0,
+    "API_KEYS": "",
+    "ADMIN_API_KEYS": "",
+    "SCORING_REQUIRES_KEY": False,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_DEFAULT": "300 per minute",
+    "RATELIMIT_ENABLED": True,
+    "MAX_BATCH_ITEMS": 100,
+    "MAX_CLAIM_CHARS": 2000,
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "CORS_ORIGINS": "",
+}
+
+# Fixed settings of the extensions; not meant to vary between deployments.
+FIXED = {
+    "API_TITLE": "Source credibility",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "OPENAPI_SWAGGER_UI_PATH": "docs",
+    "OPENAPI_SWAGGER_UI_URL": "/docs/static/",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "RATELIMIT_KEY_PREFIX": "credibility",
+}
+
+
+def _parse(raw: str, default):
+    if isinstance(default, bool):
+        if raw.strip().lower() in ("1", "true", "yes", "on"):
+            return True
+        if raw.strip().lower() in ("0", "false", "no", "off", ""):
+            return False
+        raise ValueError(f"not a boolean: {raw!r}")
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    return raw
+
+
+def from_environment(environ=None) -> dict:
+    """The defaults with each one the environment sets replaced, parsed to the default's type."""
+    environ = os.environ if environ is None else environ
+    config = dict(DEFAULTS)
+    for name, default in DEFAULTS.items():
+        if name in environ:
+            try:
+                config[name] = _parse(environ[name], default)
+            except ValueError as error:
+                raise ValueError(f"environment variable {name}: {error}") from None
+    return config
+
+
+def split_list(value) -> list[str]:
+    """A comma-separated setting (API_KEYS, CORS_ORIGINS) as a list without blanks."""
+    if isinstance(value, (list, tuple)):
+        return [str(item).strip() for item in value if str(item).strip()]
+    return [item.strip() for item in str(value or "").split(",") if item.strip()]

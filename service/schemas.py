@@ -1,0 +1,231 @@
+"""marshmallow schemas: they validate requests, shape answers and write the OpenAPI document."""
+from __future__ import annotations
+
+from flask import current_app
+from marshmallow import Schema, ValidationError, fields, post_dump, post_load, validate, validates
+from marshmallow import validates_schema
+
+from model.levels import LEVELS
+
+from .problems import ProblemSchema
+
+TEXT = validate.Length(min=1, max=200)
+
+
+def _known_type(value, **_):
+    types = current_app.extensions["policy"].source_types
+    if value not in types:
+        raise ValidationError(f"Unknown source type; one of: {', '.join(sorted(types))}.")
+
+
+def _evidence_item(item):
+    if isinstance(item, str) and item.strip():
+        return
+    if (isinstance(item, dict) and isinstance(item.get("url"), str)
+            and set(item) <= {"url", "verified"}
+            and isinstance(item.get("verified", False), bool)):
+        return
+    raise ValidationError('Each item is a URL string or {"url": ..., "verified": true|false}.')
+
+
+class SourceInputSchema(Schema):
+    id = fields.String(metadata={"description": "A registered source's id"})
+    name = fields.String(validate=TEXT, metadata={"example": "Federal Security Service"})
+    type = fields.String(validate=_known_type,
+                         metadata={"description": "A type of GET /v1/taxonomy; when absent, "
+                                                  "guessed from name and role"})
+    role = fields.String(validate=TEXT, metadata={"example": "spokesperson"})
+    affiliation = fields.String(validate=TEXT, metadata={"example": "Russia"})
+    country = fields.String(validate=validate.Length(min=1, max=64), metadata={"example": "RU"})
+    region = fields.String(validate=TEXT)
+
+    @validates_schema
+    def _names_someone(self, data, **_):
+        if not any(data.get(key) for key in ("id", "name", "type")):
+            raise ValidationError("Give source.id, source.name or source.type.")
+
+
+class ContextSchema(Schema):
+    party_to_event = fields.Boolean(load_default=False)
+    relayed_by = fields.List(fields.String(validate=TEXT), load_default=list,
+                             metadata={"description": "Who passed the claim on, nearest first"})
+    first_hand = fields.Boolean(load_default=False)
+    channel = fields.String(validate=TEXT, metadata={"example": "statement"})
+    corroborations = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1000),
+                                    metadata={"description": "Independent sources that agree"})
+    evidence = fields.List(fields.Raw(validate=_evidence_item), load_default=list,
+                           metadata={"description": 'URL strings or {"url", "verified"} objects'})
+    published_at = fields.Date()
+    topic = fields.String(validate=TEXT, metadata={"example": "military"})
+
+    @post_load
+    def _date_as_text(self, data, **_):
+        if data.get("published_at") is not None:
+            data["published_at"] = data["published_at"].isoformat()
+        return data
+
+
+class AssessmentRequestSchema(Schema):
+    claim = fields.String(required=True, metadata={
+        "description": "The claim, up to MAX_CLAIM_CHARS characters",
+        "example": "Since March 10 Kyiv has lost over 100 men and six tanks."})
+    source = fields.Nested(SourceInputSchema, required=True)
+    context = fields.Nested(ContextSchema)
+
+    @validates("claim")
+    def _claim_size(self, value, **_):
+        limit = current_app.config["MAX_CLAIM_CHARS"]
+        if not value.strip():
+            raise ValidationError("The claim is empty.")
+        if len(value) > limit:
+            raise ValidationError(f"The claim is longer than {limit} characters.")
+
+    @post_load
+    def _fill_context(self, data, **_):
+        data["claim"] = data["claim"].strip()
+        if "context" not in data:
+            data["context"] = ContextSchema().load({})
+        return data
+
+
+class BatchRequestSchema(Schema):
+    items = fields.List(fields.Dict(), required=True, validate=validate.Length(min=1),
+                        metadata={"description": "Assessment requests, up to MAX_BATCH_ITEMS"})
+
+
+class TrackRecordSchema(Schema):
+    counts = fields.Dict(keys=fields.String(validate=validate.OneOf(LEVELS)),
+                         values=fields.Integer())
+    total = fields.Integer()
+
+
+class ReliabilitySchema(Schema):
+    mean = fields.Float()
+    low = fields.Float()
+    high = fields.Float()
+    grade = fields.String(metadata={"description": "Admiralty source reliability, A-F"})
+
+
+class SourceRecordSchema(Schema):
+    id = fields.String(allow_none=True, metadata={"description": "null for an unregistered source"})
+    name = fields.String(allow_none=True)
+    aliases = fields.List(fields.String())
+    type = fields.String()
+    role = fields.String(allow_none=True)
+    affiliation = fields.String(allow_none=True)
+    country = fields.String(allow_none=True)
+    notes = fields.String(allow_none=True)
+    track_record = fields.Nested(TrackRecordSchema, allow_none=True)
+    reliability = fields.Nested(ReliabilitySchema, allow_none=True)
+
+
+class SourceCreateSchema(Schema):
+    name = fields.String(required=True, validate=TEXT)
+    aliases = fields.List(fields.String(validate=TEXT), load_default=list)
+    type = fields.String(validate=_known_type,
+                         metadata={"description": "When absent, guessed from name and role"})
+    role = fields.String(validate=TEXT, allow_none=True)
+    affiliation = fields.String(validate=TEXT, allow_none=True)
+    country = fields.String(validate=validate.Length(min=1, max=64), allow_none=True)
+    notes = fields.String(validate=validate.Length(max=5000), allow_none=True)
+
+
+class SourcePatchSchema(SourceCreateSchema):
+    name = fields.String(validate=TEXT)
+    aliases = fields.List(fields.String(validate=TEXT))
+
+
+class SourceQuerySchema(Schema):
+    q = fields.String(validate=validate.Length(max=200),
+                      metadata={"description": "Part of a name or alias"})
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class SourceListSchema(Schema):
+    items = fields.List(fields.Nested(SourceRecordSchema))
+    total = fields.Integer()
+
+
+class FactorSchema(Schema):
+    label = fields.String()
+    weight = fields.Float(metadata={"description": "Share of the score's log-odds"})
+    basis = fields.String(metadata={"description": "learned or policy"})
+
+
+class ChangeSchema(Schema):
+    change = fields.String()
+    score = fields.Float()
+
+
+class GradeSchema(Schema):
+    source_reliability = fields.String(metadata={"description": "A-F"})
+    information_credibility = fields.String(metadata={"description": "1-6"})
+
+
+class ModelRefSchema(Schema):
+    version = fields.String()
+    policy_version = fields.String()
+
+
+class AssessmentSchema(Schema):
+    id = fields.String()
+    created_at = fields.String(metadata={"description": "ISO 8601, UTC"})
+    score = fields.Float(metadata={"description": "Probability of at least half-true"})
+    band = fields.String(metadata={"description": "low, mixed or high"})
+    distribution = fields.Dict(keys=fields.String(validate=validate.OneOf(LEVELS)),
+                               values=fields.Float())
+    grade = fields.Nested(GradeSchema)
+    intercept = fields.Float()
+    factors = fields.List(fields.Nested(FactorSchema))
+    what_would_change = fields.List(fields.Nested(ChangeSchema))
+    source = fields.Nested(SourceRecordSchema)
+    model = fields.Nested(ModelRefSchema)
+
+
+class BatchItemSchema(Schema):
+    index = fields.Integer()
+    status = fields.Integer(metadata={"description": "201 when scored, else the problem's"})
+    assessment = fields.Nested(AssessmentSchema)
+    error = fields.Nested(ProblemSchema)
+
+
+class BatchResultSchema(Schema):
+    items = fields.List(fields.Nested(BatchItemSchema))
+
+
+class VerdictSchema(Schema):
+    verdict = fields.String(required=True, validate=validate.OneOf(LEVELS))
+    reviewer = fields.String(required=True, validate=TEXT)
+    evidence_url = fields.Url(schemes={"http", "https"}, allow_none=True,
+                              validate=validate.Length(max=2000))
+    notes = fields.String(validate=validate.Length(max=5000), allow_none=True)
+
+
+class SourceTypeSchema(Schema):
+    name = fields.String()
+    description = fields.String()
+    prior = fields.Dict(keys=fields.String(), values=fields.Float(),
+                        metadata={"description": "Beta(a, b) of 'a claim holds up'"})
+    mean = fields.Float()
+    basis = fields.String(metadata={"description": "estimated or elicited"})
+    rationale = fields.String()
+
+
+class TaxonomySchema(Schema):
+    policy_version = fields.String()
+    types = fields.List(fields.Nested(SourceTypeSchema))
+
+
+class ModelCardSchema(Schema):
+    version = fields.String()
+    policy_version = fields.String()
+
+    @post_dump(pass_original=True)
+    def _whole_card(self, data, original, **_):
+        return {**original, **data}
+
+
+class HealthSchema(Schema):
+    status = fields.String()
+    model_version = fields.String(allow_none=True)

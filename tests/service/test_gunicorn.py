@@ -1,0 +1,115 @@
+"""Real gunicorn, two workers, on a free port: score, count verdicts and metrics through it."""
+import concurrent.futures
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from service.db import upgrade
+
+ROOT = Path(__file__).resolve().parents[2]
+KEY = "gunicorn-test-key"
+CLAIM = {"claim": "Since March 10 Kyiv has lost over 100 men and six tanks.",
+         "source": {"name": "Federal Security Service", "type": "state_agency"},
+         "context": {"party_to_event": True, "relayed_by": ["TASS"]}}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def call(base, method, path, body=None, key=None):
+    request = urllib.request.Request(base + path, method=method,
+                                     data=None if body is None else json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json",
+                                              **({"X-API-Key": key} if key else {})})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, dict(error.headers), error.read().decode()
+
+
+@pytest.fixture
+def server(scorer, tmp_path):
+    database = f"sqlite:///{tmp_path / 'service.db'}"
+    upgrade(database)
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database, "PORT": str(port), "HOST": "127.0.0.1",
+           "GUNICORN_WORKERS": "2", "API_KEYS": KEY,
+           "MODEL_REGISTRY": str(ROOT / "model" / "registry"),
+           "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
+           "RATELIMIT_STORAGE_URI": os.environ.get("TEST_REDIS_URL", "memory://")}
+    (tmp_path / "metrics").mkdir()
+    log = open(tmp_path / "gunicorn.log", "w+", encoding="utf-8")
+    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
+                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                if call(base, "GET", "/readyz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert process.poll() is None, (tmp_path / "gunicorn.log").read_text()
+            assert time.monotonic() < deadline, "gunicorn never became ready"
+            time.sleep(0.5)
+        yield base, tmp_path / "gunicorn.log"
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+        log.close()
+
+
+def test_scoring_verdicts_and_metrics_through_two_workers(server):
+    base, log_path = server
+    status, headers, text = call(base, "POST", "/v1/assessments", CLAIM)
+    assert status == 201, text
+    assert headers["X-Request-ID"]
+    first = json.loads(text)
+    assert 0 < first["score"] < 1
+
+    def score(_):
+        return call(base, "POST", "/v1/assessments", CLAIM)
+
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(score, range(11)))
+    assert {answer[0] for answer in answers} == {201}
+    ids = [first["id"]] + [json.loads(answer[2])["id"] for answer in answers]
+
+    def verdict(assessment_id):
+        return call(base, "POST", f"/v1/assessments/{assessment_id}/verdict",
+                    {"verdict": "false", "reviewer": "desk-3"}, key=KEY)[0]
+
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        assert set(pool.map(verdict, ids)) == {200}
+    source = json.loads(call(base, "GET", "/v1/sources?q=federal")[2])["items"][0]
+    trained = first["source"]["track_record"]["counts"]["false"] if first["source"][
+        "track_record"] else 0
+    assert source["track_record"]["counts"]["false"] == trained + len(ids)
+
+    # Whichever worker answers /metrics, it reports both workers' requests.
+    for _ in range(4):
+        text = call(base, "GET", "/metrics")[2]
+        counted = sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+                      if line.startswith("credibility_http_requests_total{")
+                      and 'endpoint="/v1/assessments"' in line and 'status="201"' in line)
+        assert counted == len(ids)
+
+    access = [json.loads(line) for line in log_path.read_text().splitlines()
+              if line.startswith("{") and '"gunicorn.access"' in line]
+    assert any(line["path"] == "/v1/assessments" and line["status"] == 201
+               and line["request_id"] for line in access)
+    assert KEY not in log_path.read_text()

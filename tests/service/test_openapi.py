@@ -1,0 +1,124 @@
+"""The generated OpenAPI document: every route is in it, every error is documented."""
+import re
+
+import pytest
+
+UNDOCUMENTED = {"static", "docs_static", "api-docs.openapi_json", "api-docs.openapi_swagger_ui"}
+METHODS = {"GET", "POST", "PATCH", "PUT", "DELETE"}
+
+
+@pytest.fixture
+def spec(client):
+    response = client.get("/openapi.json")
+    assert response.status_code == 200
+    return response.json
+
+
+def operations(spec):
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if method.upper() in METHODS:
+                yield path, method, operation
+
+
+def resolve(spec, response):
+    if "$ref" in response:
+        return spec["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
+    return response
+
+
+def test_every_route_is_documented(app, spec):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in UNDOCUMENTED:
+            continue
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
+        assert path in spec["paths"], path
+        for method in rule.methods & METHODS:
+            assert method.lower() in spec["paths"][path], (method, path)
+
+
+def test_every_operation_has_a_summary_and_a_problem_default(spec):
+    for path, method, operation in operations(spec):
+        assert operation.get("summary"), (method, path)
+        assert "default" in operation["responses"], (method, path)
+
+
+def test_every_error_response_is_a_problem(spec):
+    for path, method, operation in operations(spec):
+        for status, response in operation["responses"].items():
+            if status != "default" and int(status) < 400:
+                continue
+            content = resolve(spec, response)["content"]
+            assert list(content) == ["application/problem+json"], (method, path, status)
+            assert content["application/problem+json"]["schema"]["$ref"].endswith("/Problem")
+
+
+def test_writes_need_the_api_key_and_say_so(spec):
+    assert spec["components"]["securitySchemes"]["ApiKey"] == {
+        "type": "apiKey", "in": "header", "name": "X-API-Key"}
+    writes = [("/v1/sources", "post"), ("/v1/sources/{source_id}", "patch"),
+              ("/v1/assessments/{assessment_id}/verdict", "post"), ("/v1/model/reload", "post")]
+    for path, method in writes:
+        operation = spec["paths"][path][method]
+        assert operation["security"] == [{"ApiKey": []}]
+        assert {"401", "403"} <= set(operation["responses"])
+
+
+# One real request per failure the service gives; its status must be documented there.
+FAILURES = [
+    ("post", "/v1/sources", {"json": {"name": "x"}}, 401),
+    ("post", "/v1/sources", {"json": {"name": "x"}, "headers": {"X-API-Key": "wrong"}}, 403),
+    ("post", "/v1/sources", {"json": {}, "key": True}, 422),
+    ("post", "/v1/sources", {"data": "x", "content_type": "text/plain", "key": True}, 415),
+    ("get", "/v1/sources/missing", {}, 404),
+    ("patch", "/v1/sources/missing", {"json": {"notes": "n"}, "key": True}, 404),
+    ("get", "/v1/sources", {"query_string": {"limit": 0}}, 422),
+    ("get", "/v1/assessments/missing", {}, 404),
+    ("post", "/v1/assessments", {"json": {"claim": ""}}, 422),
+    ("post", "/v1/assessments", {"json": {"claim": "c", "source": {"type": "other"}}}, 503),
+    ("post", "/v1/assessments/batch", {"json": {"items": []}}, 422),
+    ("post", "/v1/assessments/missing/verdict",
+     {"json": {"verdict": "false", "reviewer": "r"}, "key": True}, 404),
+    ("post", "/v1/assessments/missing/verdict", {"json": {}, "key": True}, 422),
+    ("post", "/v1/model/reload", {"key": True}, 403),
+    ("post", "/v1/model/reload", {"admin": True}, 409),
+    ("get", "/v1/model", {}, 503),
+    ("get", "/readyz", {}, 503),
+]
+
+
+@pytest.mark.parametrize("method, path, options, status", FAILURES)
+def test_each_failure_is_documented_where_it_happens(client, spec, writer_headers,
+                                                     admin_headers, method, path, options,
+                                                     status):
+    options = dict(options)
+    if options.pop("key", False):
+        options["headers"] = writer_headers
+    if options.pop("admin", False):
+        options["headers"] = admin_headers
+    response = getattr(client, method)(path, **options)
+    assert response.status_code == status, response.json
+    template = re.sub(r"/v1/(sources|assessments)/missing", r"/v1/\1/{id}", path)
+    template = template.replace("/v1/sources/{id}", "/v1/sources/{source_id}")
+    template = template.replace("/v1/assessments/{id}", "/v1/assessments/{assessment_id}")
+    assert str(status) in spec["paths"][template][method]["responses"]
+
+
+def test_docs_page_and_its_files_are_served_locally(client):
+    page = client.get("/docs")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "http://" not in html and "https://" not in html
+    assets = re.findall(r'(?:href|src)="([^"]+)"', html)
+    assert len(assets) == 3
+    for asset in assets:
+        assert asset.startswith("/docs/static/"), asset
+        with client.get(asset) as response:
+            assert response.status_code == 200
+
+
+def test_the_document_is_valid_openapi_3(spec):
+    from openapi_spec_validator import validate
+
+    validate(spec)
+    assert spec["openapi"].startswith("3.")

@@ -1,0 +1,110 @@
+"""Evaluate a model version on held-out claims, with honest track records by default.
+
+    python -m training.evaluate --data liar:../shared/datasets/liar [--model VERSION]
+        [--registry DIR] [--json] [--plots DIR] [--history honest|row-deleaked]
+
+A LIAR folder means its validation split. Track records come from the verdict counts the
+version was trained on (``honest``); ``row-deleaked`` uses LIAR's own credit-history
+columns minus the row's label, which still leaks the label: it exists only to compare
+with the literature and its figures are marked as leaky. With ``--json`` the last line
+is one JSON object of the figures.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from model.pipeline import request_frame
+from model.registry import ArtifactError, load_version
+
+from . import config, datasets, history
+from .metrics import quality, reliability_table
+
+log = logging.getLogger("training.evaluate")
+
+
+def track_records(claims: datasets.Claims, trained_counts: dict, mode: str) -> list:
+    if mode == "row-deleaked":
+        return history.row_deleaked(claims.history, claims.levels)
+    return history.lookup(claims.requests, trained_counts)
+
+
+def predict(pipeline, claims: datasets.Claims, records: list) -> np.ndarray:
+    return pipeline.predict_proba(request_frame(claims.requests, records))
+
+
+def plot(levels, proba, folder: Path) -> list[Path]:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from sklearn.metrics import ConfusionMatrixDisplay
+
+    from model.levels import HELD_UP_FROM, LEVELS
+    folder.mkdir(parents=True, exist_ok=True)
+    score = proba[:, HELD_UP_FROM:].sum(axis=1)
+    table = reliability_table(score, np.asarray(levels) >= HELD_UP_FROM)
+    fig, ax = plt.subplots(figsize=(5, 5))
+    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", label="perfectly calibrated")
+    ax.plot([r["mean_score"] for r in table], [r["held_up"] for r in table], marker="o",
+            label="model")
+    ax.set(xlabel="score (predicted P(at least half-true))", ylabel="share that held up",
+           title="Reliability diagram", xlim=(0, 1), ylim=(0, 1))
+    ax.legend()
+    paths = [folder / "reliability.png", folder / "confusion.png"]
+    fig.savefig(paths[0], dpi=100, bbox_inches="tight")
+    plt.close(fig)
+    fig, ax = plt.subplots(figsize=(7, 6))
+    ConfusionMatrixDisplay.from_predictions(levels, proba.argmax(axis=1), labels=range(6),
+                                            display_labels=LEVELS, ax=ax, colorbar=False,
+                                            xticks_rotation=45)
+    ax.set_title("Six-level confusion matrix")
+    fig.savefig(paths[1], dpi=100, bbox_inches="tight")
+    plt.close(fig)
+    return paths
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m training.evaluate", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", default=f"liar:{config.LIAR}", help="liar:PATH or jsonl:FILE")
+    parser.add_argument("--registry", type=Path, default=config.REGISTRY)
+    parser.add_argument("--model", help="version to evaluate (default: the promoted one)")
+    parser.add_argument("--history", choices=("honest", "row-deleaked"), default="honest")
+    parser.add_argument("--json", action="store_true", help="end with one JSON line")
+    parser.add_argument("--plots", type=Path, help="folder for reliability and confusion PNGs")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        loaded = load_version(args.registry, args.model)
+        claims = datasets.load(args.data, split="valid")
+    except (ArtifactError, datasets.DataError) as error:
+        log.error("%s", error)
+        return 2
+    trained_on = {s["sha256"] for s in loaded.card.get("data", {}).get("train", [])}
+    if trained_on & {s["sha256"] for s in claims.sources}:
+        log.warning("these claims were part of the model's training data: figures are not "
+                    "held-out")
+    proba = predict(loaded.pipeline, claims, track_records(
+        claims, loaded.files.get("track_records.json", {}), args.history))
+    figures = {**quality(claims.levels, proba), "model": loaded.version,
+               "data": args.data, "history": args.history}
+    if args.history == "row-deleaked":
+        figures["leaky"] = True
+        log.warning("row-deleaked history leaks the label: not a result, a comparison")
+    for key in ("accuracy_6", "accuracy_2", "macro_f1_6", "roc_auc_2", "brier_2", "ece_2", "n"):
+        log.info("%-11s %s", key, figures[key] if key == "n" else f"{figures[key]:.4f}")
+    if args.plots:
+        for path in plot(claims.levels, proba, args.plots):
+            log.info("wrote %s", path)
+    if args.json:
+        print(json.dumps(figures), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""Fit the ordinal model with honest track records and calibrate it out of fold.
+
+Calibration is Platt scaling of the score's log-odds, fitted on out-of-fold predictions
+over the training data (nested track records inside each fold), then folded into the
+weights and cut points, so the shipped model is still one plain linear ordinal model
+and its explanation stays exact. Validation data is never fitted on.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import expit
+from sklearn.linear_model import LogisticRegression
+
+from model.levels import HELD_UP_FROM
+from model.credibility import CredibilityModel
+from model.ordinal import OrdinalLogit
+from model.pipeline import assemble, constraints, new_features, request_frame, slim
+from model.policy import Policy
+
+from .history import count_by_source, fold_ids, lookup, out_of_fold
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Fitted:
+    pipeline: object
+    track_records: dict          # per-source counts over all training rows
+    learned_modifiers: list
+    calibration: dict            # {"scale": a, "shift": c}
+
+
+def _fit_once(requests, levels, records, policy: Policy, params: dict, weights=None):
+    features = new_features(policy, params.get("features"))
+    X = features.fit_transform(request_frame(requests, records))
+    names = features.get_feature_names_out()
+    bounds, fixed, prior, learned = constraints(names, policy, X)
+    model = CredibilityModel(
+        OrdinalLogit(alpha=params.get("alpha", 6.0), bounds=bounds, fixed=fixed, prior=prior,
+                     max_iter=params.get("max_iter", 500)),
+        LogisticRegression(C=params.get("side_C", 0.1), max_iter=3000))
+    model.fit(X, levels, sample_weight=weights)
+    return assemble(features, model), learned
+
+
+def _score_logit(pipeline, frame) -> np.ndarray:
+    return pipeline.named_steps["model"].score_logit(
+        pipeline.named_steps["features"].transform(frame))
+
+
+def fit(requests: list[dict], levels, policy: Policy, params: dict, weights=None,
+        progress=None) -> Fitted:
+    levels = np.asarray(levels)
+    n_folds, seed = params.get("folds", 5), params.get("seed", 0)
+    folds = fold_ids(len(requests), n_folds, seed)
+    oof = np.zeros(len(requests))
+    for f in range(n_folds):
+        train, held = np.flatnonzero(folds != f), np.flatnonzero(folds == f)
+        sub = [requests[i] for i in train]
+        inner = fold_ids(len(train), n_folds, seed + 1 + f)
+        pipeline, _ = _fit_once(sub, levels[train], out_of_fold(sub, levels[train], inner),
+                                policy, params, None if weights is None else weights[train])
+        held_requests = [requests[i] for i in held]
+        known = count_by_source(sub, levels[train])
+        oof[held] = _score_logit(pipeline, request_frame(held_requests,
+                                                         lookup(held_requests, known)))
+        if progress:
+            progress(f + 1, n_folds + 1)
+        log.info("calibration fold %d/%d fitted", f + 1, n_folds)
+    platt = LogisticRegression(C=1e6).fit(oof[:, None], levels >= HELD_UP_FROM,
+                                          sample_weight=weights)
+    scale, shift = float(platt.coef_[0, 0]), float(platt.intercept_[0])
+
+    pipeline, learned = _fit_once(requests, levels, out_of_fold(requests, levels, folds),
+                                  policy, params, weights)
+    model = pipeline.named_steps["model"].score_model_
+    fixed = dict(model.fixed or {})
+    coef = model.coef_ * scale
+    for j, value in fixed.items():   # house-policy weights are already on the score's scale
+        coef[j] = value
+    model.coef_ = coef
+    model.cutpoints_ = model.cutpoints_ * scale - shift
+    if progress:
+        progress(n_folds + 1, n_folds + 1)
+    log.info("calibrated: scale %.3f, shift %.3f", scale, shift)
+    return Fitted(slim(pipeline), count_by_source(requests, levels), learned,
+                  {"scale": scale, "shift": shift})
+
+
+def score_of(pipeline, frame) -> np.ndarray:
+    return expit(_score_logit(pipeline, frame))

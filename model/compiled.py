@@ -10,6 +10,8 @@ A test checks that the values equal ``ColumnTransformer.transform`` to 1e-9.
 from __future__ import annotations
 
 import math
+from collections import Counter
+from functools import lru_cache
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -19,27 +21,46 @@ from .features import ClaimCues, TrackRecordPosterior
 from .levels import HELD_UP_FROM
 from .inputs import COUNT_COLUMNS
 
+WORD_CACHE = 50_000   # distinct words whose character n-grams are remembered
+EMPTY = (np.empty(0, dtype=np.intp), np.empty(0))
+
 
 def _tfidf_block(vectorizer: TfidfVectorizer, column: str):
-    analyze = vectorizer.build_analyzer()
-    vocabulary, idf = vectorizer.vocabulary_, vectorizer.idf_
-    sublinear = vectorizer.sublinear_tf
     if vectorizer.norm != "l2" or vectorizer.binary or not vectorizer.use_idf:
         raise ValueError("compiled pipeline supports l2-normalised tf-idf only")
+    analyze = vectorizer.build_analyzer()
+    vocabulary = vectorizer.vocabulary_
+    sublinear = vectorizer.sublinear_tf
+
+    if vectorizer.analyzer == "char_wb":
+        # char_wb n-grams never cross a word boundary, so each word's columns are cached.
+        preprocess = vectorizer.build_preprocessor()
+
+        @lru_cache(maxsize=WORD_CACHE)
+        def word_columns(word):
+            return tuple(j for j in map(vocabulary.get, analyze(word)) if j is not None)
+
+        def counted(text):
+            counts = Counter()
+            for word in preprocess(text).split():
+                counts.update(word_columns(word))
+            return counts
+    else:
+        def counted(text):
+            return Counter(j for j in map(vocabulary.get, analyze(text)) if j is not None)
+
+    idf_array = np.asarray(vectorizer.idf_, dtype=np.float64)
 
     def block(row):
-        counts: dict[int, int] = {}
-        for term in analyze(row[column]):
-            j = vocabulary.get(term)
-            if j is not None:
-                counts[j] = counts.get(j, 0) + 1
+        counts = counted(row[column])
         if not counts:
-            return [], []
-        columns = list(counts)
-        values = [((1.0 + math.log(c)) if sublinear else float(c)) * idf[j]
-                  for j, c in counts.items()]
-        norm = math.sqrt(sum(v * v for v in values))
-        return columns, [v / norm for v in values]
+            return EMPTY
+        columns = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
+        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        if sublinear:
+            tf = np.log(tf, out=tf) + 1.0
+        values = tf * idf_array[columns]
+        return columns, values / math.sqrt(values @ values)
     return block
 
 
@@ -92,12 +113,14 @@ class CompiledPipeline:
             self.blocks.append((name, _block(transformer, columns), start,
                                 float(weights.get(name, 1.0))))
         self.block_names = [name for name, *_ in self.blocks]
+        self._block_numbers = np.arange(len(self.blocks))
         self.feature_names = features.get_feature_names_out()
         score = model.score_model_
         lower, upper = model.sides_
         # Column 0: the score's weights; then each side model's class weights.
         self.weights = np.column_stack([score.coef_, *self._side_weights(lower),
                                         *self._side_weights(upper)])
+        self.score_weights = self.weights[:, 0].tolist()
         self.side_intercepts = (self._side_intercepts(lower), self._side_intercepts(upper))
         self.intercept = -float(score.cutpoints_[HELD_UP_FROM - 1])
 
@@ -118,20 +141,24 @@ class CompiledPipeline:
 
     def features(self, row: dict):
         """(columns, values, block number of each) of the row's non-zero features."""
-        columns, values, blocks = [], [], []
-        for number, (_, block, start, weight) in enumerate(self.blocks):
+        columns, values, sizes = [], [], []
+        for _, block, start, weight in self.blocks:
             cols, vals = block(row)
-            columns += [start + c for c in cols]
-            values += [v * weight for v in vals]
-            blocks += [number] * len(cols)
-        return (np.asarray(columns, dtype=np.intp), np.asarray(values),
-                np.asarray(blocks, dtype=np.intp))
+            columns.append(np.asarray(cols, dtype=np.intp) + start)
+            values.append(np.multiply(vals, weight, dtype=np.float64))
+            sizes.append(len(cols))
+        return (np.concatenate(columns), np.concatenate(values),
+                np.repeat(self._block_numbers, sizes))
 
-    def block_values(self, row: dict, name: str):
-        number = self.block_names.index(name)
-        _, block, start, weight = self.blocks[number]
-        cols, vals = block(row)
-        return [start + c for c in cols], [v * weight for v in vals]
+    def partial_logit(self, row: dict, names) -> float:
+        """The score contributions of the named blocks only (for re-scoring edits)."""
+        total = 0.0
+        for name, block, start, weight in self.blocks:
+            if name in names:
+                cols, vals = block(row)
+                total += weight * sum(v * self.score_weights[start + int(c)]
+                                      for c, v in zip(cols, vals))
+        return total
 
     def evaluate(self, row: dict):
         """(score log-odds, contribution per block, six level probabilities, features)."""

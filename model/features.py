@@ -18,21 +18,28 @@ from .inputs import CONTEXT_COLUMNS, COUNT_COLUMNS
 from .levels import HELD_UP_FROM, LEVELS
 
 # Cue words: the wording habits a desk notices. Weights are learned, never assumed.
-CUES = {
-    "hedge": r"\b(reportedly|allegedly|purportedly|apparently|rumou?red|possibly|perhaps|may|might|could|seems?|appears?)\b",
-    "attribution": r"\b(says?|said|claims?|according to|reports?|sources?|told)\b",
-    "figure": r"\d",
-    "percent": r"\d\s*(%|percent)",
-    "large_figure": r"\b(million|billion|trillion|thousands?|hundreds?)\b",
-    "money": r"[$€£]|\bdollars?\b",
-    "absolute": r"\b(all|every|never|always|none|nobody|everyone|no one|entire(ly)?|completely|totally)\b",
-    "superlative": r"\b(most|least|best|worst|largest|biggest|highest|lowest|first|record|ever)\b",
-    "comparison": r"\b(more|less|fewer|than|over|under|times|doubled|tripled|half)\b",
-    "negation": r"\b(not|no|never|n't|nor)\b|n't\b",
-    "exclamation": r"!",
-    "question": r"\?",
+CUE_WORDS = {
+    "hedge": "reportedly allegedly purportedly apparently rumored rumoured possibly perhaps "
+             "may might could seem seems appear appears",
+    "attribution": "say says said claim claims according report reports source sources told",
+    "large_figure": "million millions billion billions trillion trillions thousand thousands "
+                    "hundred hundreds",
+    "money": "dollar dollars",
+    "absolute": "all every never always none nobody everyone entire entirely completely totally",
+    "superlative": "most least best worst largest biggest highest lowest first record ever",
+    "comparison": "more less fewer than over under times doubled tripled half",
+    "negation": "not no never nor",
 }
-_CUE_PATTERNS = [(name, re.compile(pattern, re.IGNORECASE)) for name, pattern in CUES.items()]
+CUES = ("hedge", "attribution", "figure", "percent", "large_figure", "money", "absolute",
+        "superlative", "comparison", "negation", "exclamation", "question")
+_WORD_CUES: dict[str, list[int]] = {}
+for _name, _words in CUE_WORDS.items():
+    for _word in _words.split():
+        _WORD_CUES.setdefault(_word, []).append(CUES.index(_name))
+_SYMBOL_CUES = {"$": CUES.index("money"), "€": CUES.index("money"), "£": CUES.index("money"),
+                "!": CUES.index("exclamation"), "?": CUES.index("question")}
+_TOKENS = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?|(\d+(?:[.,]\d+)*)\s*(%|percent\b)?|[$€£!?]")
+_FIGURE, _PERCENT, _NEGATION = CUES.index("figure"), CUES.index("percent"), CUES.index("negation")
 _PHRASES = {"hedge": "hedged", "attribution": "attributed", "figure": "figures",
             "percent": "percentages", "large_figure": "large figures", "money": "money",
             "absolute": "absolutes", "superlative": "superlatives",
@@ -45,22 +52,33 @@ def cue_phrase(name: str) -> str:
 
 
 class ClaimCues(TransformerMixin, BaseEstimator):
-    """log(1 + count) of each cue pattern in the claim, and log length in words."""
+    """log(1 + count) of each cue in the claim, and log(1 + its length in words)."""
 
     def fit(self, X, y=None):
         self.n_features_in_ = 1
         return self
 
     def transform_one(self, text: str) -> list[float]:
-        values = [math.log1p(len(pattern.findall(text))) for _, pattern in _CUE_PATTERNS]
-        return values + [math.log1p(len(text.split()))]
+        counts = [0] * len(CUES)
+        for match in _TOKENS.finditer(text.lower()):
+            token, figure, percent = match.group(0), match.group(1), match.group(2)
+            if figure:
+                counts[_FIGURE] += 1
+                counts[_PERCENT] += bool(percent)
+            elif token in _SYMBOL_CUES:
+                counts[_SYMBOL_CUES[token]] += 1
+            else:
+                for cue in _WORD_CUES.get(token, ()):
+                    counts[cue] += 1
+                counts[_NEGATION] += token.endswith("n't")
+        return [math.log1p(c) for c in counts] + [math.log1p(len(text.split()))]
 
     def transform(self, X):
         texts = np.asarray(X, dtype=object).ravel()
         return np.array([self.transform_one(str(t)) for t in texts], dtype=np.float64)
 
     def get_feature_names_out(self, input_features=None):
-        return np.array(list(CUES) + ["length"], dtype=object)
+        return np.array([*CUES, "length"], dtype=object)
 
 
 class TrackRecordPosterior(TransformerMixin, BaseEstimator):

@@ -49,9 +49,6 @@ class Scorer:
         """The verdict counts this version was trained on for a source, if any."""
         return self.track_records.get(normalise_name(source_name or "")) if source_name else None
 
-    def _logit_of(self, row: dict) -> float:
-        return self.compiled.evaluate(row)[0]
-
     def assess(self, request: dict, track_record: dict | None = None, explain_it=True) -> dict:
         source, context = request.get("source") or {}, request.get("context") or {}
         source_type = resolve_type(source, self.policy)
@@ -81,8 +78,12 @@ class Scorer:
             answer["factors"] = explain.factors(self.compiled, row, request, contributions,
                                                 features, self.policy, self.learned,
                                                 track_record)
+            # An edit touches only the context and the record: re-score just those blocks.
+            edited_blocks = ("context", "track_record")
+            rest = logit - self.compiled.partial_logit(row, edited_blocks)
             answer["what_would_change"] = [
-                {"change": change, "score": 1.0 / (1.0 + math.exp(-self._logit_of(edited)))}
+                {"change": change, "score": 1.0 / (1.0 + math.exp(
+                    -(rest + self.compiled.partial_logit(edited, edited_blocks))))}
                 for change, edited in explain.counterfactual_rows(row, request)]
         return answer
 

@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 
 import numpy as np
+from joblib import Parallel, delayed
 from scipy.special import expit
 from sklearn.linear_model import LogisticRegression
 
@@ -51,25 +52,34 @@ def _score_logit(pipeline, frame) -> np.ndarray:
         pipeline.named_steps["features"].transform(frame))
 
 
+def _held_out_logits(requests, levels, folds, f, policy, params, weights):
+    """Score log-odds of fold ``f`` from a model fitted on the other folds."""
+    train, held = np.flatnonzero(folds != f), np.flatnonzero(folds == f)
+    sub = [requests[i] for i in train]
+    inner = fold_ids(len(train), int(folds.max()) + 1, params.get("seed", 0) + 1 + f)
+    pipeline, _ = _fit_once(sub, levels[train], out_of_fold(sub, levels[train], inner),
+                            policy, params, None if weights is None else weights[train])
+    held_requests = [requests[i] for i in held]
+    known = count_by_source(sub, levels[train])
+    return held, _score_logit(pipeline, request_frame(held_requests,
+                                                      lookup(held_requests, known)))
+
+
 def fit(requests: list[dict], levels, policy: Policy, params: dict, weights=None,
         progress=None) -> Fitted:
     levels = np.asarray(levels)
     n_folds, seed = params.get("folds", 5), params.get("seed", 0)
     folds = fold_ids(len(requests), n_folds, seed)
     oof = np.zeros(len(requests))
-    for f in range(n_folds):
-        train, held = np.flatnonzero(folds != f), np.flatnonzero(folds == f)
-        sub = [requests[i] for i in train]
-        inner = fold_ids(len(train), n_folds, seed + 1 + f)
-        pipeline, _ = _fit_once(sub, levels[train], out_of_fold(sub, levels[train], inner),
-                                policy, params, None if weights is None else weights[train])
-        held_requests = [requests[i] for i in held]
-        known = count_by_source(sub, levels[train])
-        oof[held] = _score_logit(pipeline, request_frame(held_requests,
-                                                         lookup(held_requests, known)))
+    # Folds are independent: fit them on every core; the result does not depend on order.
+    jobs = Parallel(n_jobs=params.get("n_jobs", 2), return_as="generator_unordered")(
+        delayed(_held_out_logits)(requests, levels, folds, f, policy, params, weights)
+        for f in range(n_folds))
+    for done, (held, logits) in enumerate(jobs, start=1):
+        oof[held] = logits
         if progress:
-            progress(f + 1, n_folds + 1)
-        log.info("calibration fold %d/%d fitted", f + 1, n_folds)
+            progress(done, n_folds + 1)
+        log.info("calibration fold %d/%d fitted", done, n_folds)
     platt = LogisticRegression(C=1e6).fit(oof[:, None], levels >= HELD_UP_FROM,
                                           sample_weight=weights)
     scale, shift = float(platt.coef_[0, 0]), float(platt.intercept_[0])

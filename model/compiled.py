@@ -14,6 +14,8 @@ from collections import Counter
 from functools import lru_cache
 
 import numpy as np
+from scipy import sparse
+from scipy.special import expit
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
 
@@ -168,6 +170,28 @@ class CompiledPipeline:
         logit = self.intercept + float(contributions.sum())
         side_logits = product[:, 1:].sum(axis=0)
         return logit, contributions, self.levels(logit, side_logits), (columns, values, blocks)
+
+    def evaluate_many(self, rows: list[dict]) -> tuple[np.ndarray, np.ndarray]:
+        """(score log-odds, six level probabilities) of many rows, without explanations."""
+        columns, values, lengths = [], [], []
+        for row in rows:
+            cols, vals, _ = self.features(row)
+            columns.append(cols)
+            values.append(vals)
+            lengths.append(len(cols))
+        X = sparse.csr_matrix((np.concatenate(values), np.concatenate(columns),
+                               np.concatenate([[0], np.cumsum(lengths)])),
+                              shape=(len(rows), self.weights.shape[0]))
+        product = X @ self.weights
+        logits = self.intercept + product[:, 0]
+        score = expit(logits)[:, None]
+        sides = []
+        for side, share in ((0, 1.0 - score), (1, score)):
+            z = product[:, 1 + side * HELD_UP_FROM:1 + (side + 1) * HELD_UP_FROM]
+            z = z + self.side_intercepts[side]
+            z = np.exp(z - z.max(axis=1, keepdims=True))
+            sides.append(share * z / z.sum(axis=1, keepdims=True))
+        return logits, np.hstack(sides)
 
     def levels(self, logit: float, side_logits) -> np.ndarray:
         score = 1.0 / (1.0 + math.exp(-logit))

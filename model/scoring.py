@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
+
 from . import explain, grades
 from .compiled import CompiledPipeline
 from .inputs import to_row
@@ -49,16 +51,18 @@ class Scorer:
         """The verdict counts this version was trained on for a source, if any."""
         return self.track_records.get(normalise_name(source_name or "")) if source_name else None
 
-    def assess(self, request: dict, track_record: dict | None = None, explain_it=True) -> dict:
-        source, context = request.get("source") or {}, request.get("context") or {}
-        source_type = resolve_type(source, self.policy)
-        row = to_row(request, source_type, track_record)
-        logit, contributions, levels, features = self.compiled.evaluate(row)
-        score = 1.0 / (1.0 + math.exp(-logit))
+    def _row(self, request: dict, track_record: dict | None) -> dict:
+        return to_row(request, resolve_type(request.get("source") or {}, self.policy),
+                      track_record)
+
+    def _answer(self, request: dict, track_record: dict | None, row: dict, score: float,
+                levels) -> dict:
+        context = request.get("context") or {}
+        source_type = row["source_type"]
         good, total = held_up(track_record or {})
-        a, b = self.policy.prior(source_type, bool(context.get("party_to_event")))
+        a, b = self.policy.prior(source_type, bool(row["party_to_event"]))
         reliability = grades.reliability(a, b, good, total, source_type)
-        answer = {
+        return {
             "score": score,
             "band": self.policy.band(score),
             "distribution": dict(zip(LEVELS, (float(p) for p in levels))),
@@ -73,6 +77,13 @@ class Scorer:
             "source_type": source_type,
             "model": {"version": self.version, "policy_version": self.policy_version},
         }
+
+    def assess(self, request: dict, track_record: dict | None = None,
+               explain_it: bool = True) -> dict:
+        """Score one claim; with ``explain_it`` add intercept, factors and counterfactuals."""
+        row = self._row(request, track_record)
+        logit, contributions, levels, features = self.compiled.evaluate(row)
+        answer = self._answer(request, track_record, row, 1.0 / (1.0 + math.exp(-logit)), levels)
         if explain_it:
             answer["intercept"] = self.compiled.intercept
             answer["factors"] = explain.factors(self.compiled, row, request, contributions,
@@ -89,4 +100,12 @@ class Scorer:
 
     def assess_many(self, requests: list[dict], track_records: list[dict | None],
                     explain: bool = True) -> list[dict]:
-        return [self.assess(r, t, explain) for r, t in zip(requests, track_records)]
+        """Score many claims in order; without explanations they are scored as one matrix."""
+        if explain:
+            return [self.assess(r, t) for r, t in zip(requests, track_records)]
+        rows = [self._row(r, t) for r, t in zip(requests, track_records)]
+        if not rows:
+            return []
+        logits, levels = self.compiled.evaluate_many(rows)
+        return [self._answer(r, t, row, float(1.0 / (1.0 + np.exp(-logit))), lv)
+                for r, t, row, logit, lv in zip(requests, track_records, rows, logits, levels)]

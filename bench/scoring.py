@@ -1,0 +1,90 @@
+"""In-process scoring speed of the promoted model, side by side with its own Pipeline.
+
+    .venv/bin/python bench/scoring.py [--registry model/registry] [--claims N]
+
+Claims are LIAR validation statements when ../shared is there, else generated ones.
+Prints, measured in this one run: one claim with its explanation through
+``Scorer.assess`` (p50, p99) against ``Pipeline.predict_proba`` on a one-row DataFrame
+(no explanation), and batches without explanations (claims/s) against the same
+one-row Pipeline call. Absolute figures depend on the machine; the ratios are the point.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from model.pipeline import frame  # noqa: E402
+from model.scoring import Scorer  # noqa: E402
+from training import config, datasets  # noqa: E402
+
+
+def claims(n: int) -> list[dict]:
+    if (config.LIAR / "valid.tsv").is_file():
+        requests = datasets.load(f"liar:{config.LIAR}", "valid").requests
+    else:
+        requests = [{"claim": f"Officials say {i} soldiers and {i % 7} tanks were lost near the river.",
+                     "source": {"name": f"Ministry {i % 50}", "type": "state_agency"},
+                     "context": {"party_to_event": bool(i % 2), "relayed_by": ["TASS"]}}
+                    for i in range(n)]
+    return (requests * (n // len(requests) + 1))[:n]
+
+
+def timings(function, items) -> list[float]:
+    out = []
+    for item in items:
+        started = time.perf_counter()
+        function(item)
+        out.append(time.perf_counter() - started)
+    return out
+
+
+def percentile(values, q):
+    return sorted(values)[min(len(values) - 1, int(q * len(values)))]
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--registry", type=Path, default=config.REGISTRY)
+    parser.add_argument("--claims", type=int, default=3000)
+    args = parser.parse_args(argv)
+    scorer = Scorer.load(args.registry)
+    requests = claims(args.claims)
+    records = [scorer.training_track_record(r["source"].get("name")) for r in requests]
+    pairs = list(zip(requests, records))
+    rows = [scorer._row(r, t) for r, t in pairs]
+
+    scorer.assess_many(requests[:500], records[:500])                 # warm caches
+    explained = timings(lambda p: scorer.assess(*p), pairs)
+    one_row = timings(lambda row: scorer.pipeline.predict_proba(frame([row])), rows[:300])
+    started = time.perf_counter()
+    for start in range(0, len(requests), 1000):
+        scorer.assess_many(requests[start:start + 1000], records[start:start + 1000],
+                           explain=False)
+    batch_rate = len(requests) / (time.perf_counter() - started)
+    pipeline_rate = 1 / statistics.mean(one_row)
+
+    ms = 1000.0
+    print(f"model {scorer.version}; {len(requests)} claims\n")
+    print(f"{'path':58}{'p50 ms':>9}{'p99 ms':>9}{'claims/s':>11}")
+    print(f"{'Scorer.assess, one claim with explanation':58}{percentile(explained, .5) * ms:9.3f}"
+          f"{percentile(explained, .99) * ms:9.3f}{1 / statistics.mean(explained):11.0f}")
+    print(f"{'Pipeline.predict_proba, one-row DataFrame, no explanation':58}"
+          f"{percentile(one_row, .5) * ms:9.3f}{percentile(one_row, .99) * ms:9.3f}"
+          f"{pipeline_rate:11.0f}")
+    print(f"{'Scorer.assess_many, batches of 1000, no explanation':58}{'':9}{'':9}"
+          f"{batch_rate:11.0f}")
+    print(f"\nratio, one claim p50 (Pipeline / Scorer with explanation): "
+          f"{percentile(one_row, .5) / percentile(explained, .5):.1f}x")
+    print(f"ratio, throughput (Scorer batches / Pipeline one-row): {batch_rate / pipeline_rate:.1f}x")
+    print("targets: p50 <= 0.5 ms with explanation; batches >= 20,000 claims/s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -65,27 +65,37 @@ def _held_out_logits(requests, levels, folds, f, policy, params, weights):
                                                       lookup(held_requests, known)))
 
 
+def _fit_all(requests, levels, folds, policy, params, weights):
+    """The shipped fit: every training row, its track record counted out of fold."""
+    return _fit_once(requests, levels, out_of_fold(requests, levels, folds), policy, params,
+                     weights)
+
+
 def fit(requests: list[dict], levels, policy: Policy, params: dict, weights=None,
         progress=None) -> Fitted:
     levels = np.asarray(levels)
     n_folds, seed = params.get("folds", 5), params.get("seed", 0)
     folds = fold_ids(len(requests), n_folds, seed)
     oof = np.zeros(len(requests))
-    # Folds are independent: fit them on every core; the result does not depend on order.
-    jobs = Parallel(n_jobs=params.get("n_jobs", 2), return_as="generator_unordered")(
-        delayed(_held_out_logits)(requests, levels, folds, f, policy, params, weights)
-        for f in range(n_folds))
-    for done, (held, logits) in enumerate(jobs, start=1):
-        oof[held] = logits
+    # The calibration folds and the final fit are independent: run them on every core.
+    # Results are placed by fold, so the outcome does not depend on which finishes first.
+    tasks = [delayed(_held_out_logits)(requests, levels, folds, f, policy, params, weights)
+             for f in range(n_folds)]
+    tasks.append(delayed(_fit_all)(requests, levels, folds, policy, params, weights))
+    pipeline = learned = None
+    jobs = Parallel(n_jobs=params.get("n_jobs", 2), return_as="generator")(tasks)
+    for done, result in enumerate(jobs, start=1):
+        if done <= n_folds:
+            held, logits = result
+            oof[held] = logits
+        else:
+            pipeline, learned = result
         if progress:
             progress(done, n_folds + 1)
-        log.info("calibration fold %d/%d fitted", done, n_folds)
+        log.info("fit %d/%d done", done, n_folds + 1)
     platt = LogisticRegression(C=1e6).fit(oof[:, None], levels >= HELD_UP_FROM,
                                           sample_weight=weights)
     scale, shift = float(platt.coef_[0, 0]), float(platt.intercept_[0])
-
-    pipeline, learned = _fit_once(requests, levels, out_of_fold(requests, levels, folds),
-                                  policy, params, weights)
     model = pipeline.named_steps["model"].score_model_
     fixed = dict(model.fixed or {})
     coef = model.coef_ * scale
@@ -93,8 +103,6 @@ def fit(requests: list[dict], levels, policy: Policy, params: dict, weights=None
         coef[j] = value
     model.coef_ = coef
     model.cutpoints_ = model.cutpoints_ * scale - shift
-    if progress:
-        progress(n_folds + 1, n_folds + 1)
     log.info("calibrated: scale %.3f, shift %.3f", scale, shift)
     return Fitted(slim(pipeline), count_by_source(requests, levels), learned,
                   {"scale": scale, "shift": shift})

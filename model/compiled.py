@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from itertools import chain
 from functools import lru_cache
 
 import numpy as np
@@ -63,7 +64,24 @@ def _tfidf_block(vectorizer: TfidfVectorizer, column: str):
             tf = np.log(tf, out=tf) + 1.0
         values = tf * idf_array[columns]
         return columns, values / math.sqrt(values @ values)
-    return block
+
+    def many(rows):
+        counts = [counted(row[column]) for row in rows]
+        lengths = np.fromiter(map(len, counts), dtype=np.intp, count=len(counts))
+        total = int(lengths.sum())
+        columns = np.fromiter(chain.from_iterable(counts), dtype=np.intp, count=total)
+        tf = np.fromiter(chain.from_iterable(c.values() for c in counts), dtype=np.float64,
+                         count=total)
+        if sublinear:
+            tf = np.log(tf, out=tf) + 1.0
+        values = tf * idf_array[columns]
+        indptr = np.concatenate([[0], np.cumsum(lengths)])
+        squares = np.concatenate([[0.0], np.cumsum(values * values)])
+        norms = np.sqrt(squares[indptr[1:]] - squares[indptr[:-1]])
+        values /= np.repeat(np.where(norms > 0, norms, 1.0), lengths)
+        return sparse.csr_matrix((values, columns, indptr),
+                                 shape=(len(rows), len(idf_array)))
+    return block, many
 
 
 def _onehot_block(encoder: OneHotEncoder, column: str):
@@ -74,7 +92,14 @@ def _onehot_block(encoder: OneHotEncoder, column: str):
     def block(row):
         j = index.get(row[column])
         return ([j], [1.0]) if j is not None else ([], [])
-    return block
+
+    def many(rows):
+        found = np.fromiter((index.get(row[column], -1) for row in rows), dtype=np.intp,
+                            count=len(rows))
+        hit = np.flatnonzero(found >= 0)
+        return sparse.csr_matrix((np.ones(len(hit)), (hit, found[hit])),
+                                 shape=(len(rows), len(index)))
+    return block, many
 
 
 def _dense_block(values_of):
@@ -82,7 +107,10 @@ def _dense_block(values_of):
         values = values_of(row)
         columns = [j for j, v in enumerate(values) if v != 0.0]
         return columns, [values[j] for j in columns]
-    return block
+
+    def many(rows):
+        return np.array([values_of(row) for row in rows], dtype=np.float64)
+    return block, many
 
 
 def _block(transformer, columns):
@@ -107,13 +135,16 @@ class CompiledPipeline:
     def __init__(self, pipeline):
         features, model = pipeline.named_steps["features"], pipeline.named_steps["model"]
         weights = features.transformer_weights or {}
-        self.blocks = []   # (name, function, first column, block weight)
+        self.blocks = []   # (name, function of one row, first column, block weight)
+        self.batch_blocks = []   # (function of many rows, column slice, block weight)
         for name, transformer, columns in features.transformers_:
             if transformer == "drop" or name == "remainder":
                 continue
-            start = features.output_indices_[name].start
-            self.blocks.append((name, _block(transformer, columns), start,
-                                float(weights.get(name, 1.0))))
+            where = features.output_indices_[name]
+            one, many = _block(transformer, columns)
+            weight = float(weights.get(name, 1.0))
+            self.blocks.append((name, one, where.start, weight))
+            self.batch_blocks.append((many, where, weight))
         self.block_names = [name for name, *_ in self.blocks]
         self._block_numbers = np.arange(len(self.blocks))
         self.feature_names = features.get_feature_names_out()
@@ -173,16 +204,9 @@ class CompiledPipeline:
 
     def evaluate_many(self, rows: list[dict]) -> tuple[np.ndarray, np.ndarray]:
         """(score log-odds, six level probabilities) of many rows, without explanations."""
-        columns, values, lengths = [], [], []
-        for row in rows:
-            cols, vals, _ = self.features(row)
-            columns.append(cols)
-            values.append(vals)
-            lengths.append(len(cols))
-        X = sparse.csr_matrix((np.concatenate(values), np.concatenate(columns),
-                               np.concatenate([[0], np.cumsum(lengths)])),
-                              shape=(len(rows), self.weights.shape[0]))
-        product = X @ self.weights
+        product = np.zeros((len(rows), self.weights.shape[1]))
+        for many, where, weight in self.batch_blocks:
+            product += weight * (many(rows) @ self.weights[where])
         logits = self.intercept + product[:, 0]
         score = expit(logits)[:, None]
         sides = []

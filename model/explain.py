@@ -67,13 +67,19 @@ def factors(compiled, row: dict, request: dict, contributions, features, policy:
     text = sum(float(contributions[index[b]]) for b in TEXT_BLOCKS)
     out.append((_text_label(compiled, features, text), text, "learned"))
     out.append((_wording_label(compiled, features), float(contributions[index["cues"]]), "learned"))
+    def given(field: str, quote: bool = False) -> str:
+        value = row[field]
+        if not value:
+            return "none given"
+        return f"'{value}'" if quote else value
+
     described = {
         "source_type": f"Kind of source: {row['source_type'].replace('_', ' ')}",
-        "role": f"Role: '{row['role']}'",
-        "affiliation": f"Affiliation: {row['affiliation']}",
-        "region": f"Where: {row['region']}",
-        "channel": f"Venue: {row['channel']}",
-        "topic": f"Topic: {row['topic']}",
+        "role": f"Role: {given('role', quote=True)}",
+        "affiliation": f"Affiliation: {given('affiliation')}",
+        "region": f"Where: {given('region')}",
+        "channel": f"Venue: {given('channel')}",
+        "topic": f"Topic: {given('topic')}",
         "track_record": _record_label(track_record, row["source_type"]),
     }
     for block, label in described.items():

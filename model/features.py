@@ -84,11 +84,11 @@ class ClaimCues(TransformerMixin, BaseEstimator):
 class TrackRecordPosterior(TransformerMixin, BaseEstimator):
     """What a source's verdict counts say beyond its type prior (Beta-binomial shrinkage).
 
-    Input columns: ``source_type`` then the six counts. Outputs, all zero without a
-    record: the posterior log-odds of "held up" minus the prior's; the posterior mean
-    level (0..5) minus the prior's; and log(1 + verdicts). The first two rise whenever
-    a verdict moves up the scale, so their non-negative weights make a better record
-    never lower the score.
+    Input columns: ``source_type`` then the six counts. Outputs, both zero without a
+    record: the posterior log-odds of "held up" minus the prior's, and the posterior
+    mean level (0..5) minus the prior's. Both rise whenever a verdict moves up the
+    scale or a held-up verdict is added, so their non-negative weights make a better
+    record never lower the score.
     """
 
     def __init__(self, priors=None, default_prior=(1.5, 1.5)):
@@ -107,14 +107,14 @@ class TrackRecordPosterior(TransformerMixin, BaseEstimator):
         logit = math.log((a + good) / (b + total - good)) - math.log(a / b)
         prior_level = (len(LEVELS) - 1) * a / (a + b)
         level = (sum(i * c for i, c in enumerate(counts)) + (a + b) * prior_level) / (total + a + b)
-        return [logit, level - prior_level, math.log1p(total)]
+        return [logit, level - prior_level]
 
     def transform(self, X):
         rows = np.asarray(X, dtype=object)
         return np.array([self.transform_one(str(r[0]), r[1:]) for r in rows], dtype=np.float64)
 
     def get_feature_names_out(self, input_features=None):
-        return np.array(["held_up_log_odds", "mean_level", "verdicts"], dtype=object)
+        return np.array(["held_up_log_odds", "mean_level"], dtype=object)
 
 
 # How much each block may say, relative to its L2 penalty (a weight of w divides that

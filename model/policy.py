@@ -70,42 +70,73 @@ class Policy:
         return mean * (a + b), (1.0 - mean) * (a + b)
 
 
-def _require(mapping: dict, key: str, where: str):
-    if key not in mapping:
+def _section(mapping, key: str, where: str) -> dict:
+    value = _require(mapping, key, where)
+    if not isinstance(value, dict):
+        raise PolicyError(f"policy: {where}: '{key}' must be a mapping")
+    return value
+
+
+def _require(mapping, key: str, where: str):
+    if not isinstance(mapping, dict) or key not in mapping or mapping[key] is None:
         raise PolicyError(f"policy: {where} lacks '{key}'")
     return mapping[key]
 
 
-def parse_policy(raw: dict) -> Policy:
+def _number(mapping, key: str, where: str) -> float:
+    value = _require(mapping, key, where)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise PolicyError(f"policy: {where}: '{key}' must be a number, not {value!r}")
+    return float(value)
+
+
+def _text(mapping, key: str, where: str) -> str:
+    value = _require(mapping, key, where)
+    if not isinstance(value, str) or not value.strip():
+        raise PolicyError(f"policy: {where}: '{key}' must be non-empty text")
+    return value
+
+
+def parse_policy(raw) -> Policy:
+    """Check and read a policy mapping; every problem is a PolicyError naming its place."""
     types = {}
-    for name, entry in _require(raw, "source_types", "the file").items():
-        prior = _require(entry, "prior", f"source type {name}")
-        a, b = float(_require(prior, "a", name)), float(_require(prior, "b", name))
+    for name, entry in _section(raw, "source_types", "the file").items():
+        where = f"source type {name}"
+        prior = _section(entry, "prior", where)
+        a, b = _number(prior, "a", where), _number(prior, "b", where)
         if not (a > 0 and b > 0):
-            raise PolicyError(f"policy: source type {name} needs a > 0 and b > 0")
-        basis = _require(entry, "basis", name)
+            raise PolicyError(f"policy: {where} needs a > 0 and b > 0")
+        basis = _require(entry, "basis", where)
         if basis not in ("estimated", "elicited"):
-            raise PolicyError(f"policy: source type {name} basis must be estimated or elicited")
-        types[name] = SourceType(name, _require(entry, "description", name), a, b, basis,
-                                 _require(entry, "rationale", name))
+            raise PolicyError(f"policy: {where} basis must be estimated or elicited")
+        types[name] = SourceType(name, _text(entry, "description", where), a, b, basis,
+                                 _text(entry, "rationale", where))
     if "other" not in types:
         raise PolicyError("policy: source type 'other' is required")
-    modifiers = {}
+    modifiers, section = {}, _section(raw, "modifiers", "the file")
     for name in MODIFIERS:
-        entry = _require(_require(raw, "modifiers", "the file"), name, "modifiers")
-        weight, sign = float(_require(entry, "score_weight", name)), _require(entry, "sign", name)
+        where = f"modifier {name}"
+        entry = _section(section, name, "modifiers")
+        weight, sign = _number(entry, "score_weight", where), _require(entry, "sign", where)
+        if sign not in ("negative", "positive"):
+            raise PolicyError(f"policy: {where}: sign must be negative or positive")
         if (sign == "negative" and weight > 0) or (sign == "positive" and weight < 0):
-            raise PolicyError(f"policy: modifier {name} has weight {weight} against its sign")
-        modifiers[name] = Modifier(name, _require(entry, "label", name), weight, sign,
-                                   _require(entry, "rationale", name),
-                                   float(entry.get("prior_shift", 0.0)), entry.get("unit", ""))
-    bands = _require(raw, "bands", "the file")
-    low, high = float(bands["low_below"]), float(bands["high_from"])
+            raise PolicyError(f"policy: {where} has weight {weight} against its sign")
+        shift = _number(entry, "prior_shift", where) if "prior_shift" in entry else 0.0
+        modifiers[name] = Modifier(name, _text(entry, "label", where), weight, sign,
+                                   _text(entry, "rationale", where), shift,
+                                   str(entry.get("unit") or ""))
+    bands = _section(raw, "bands", "the file")
+    low, high = _number(bands, "low_below", "bands"), _number(bands, "high_from", "bands")
     if not 0 < low <= high < 1:
         raise PolicyError("policy: bands need 0 < low_below <= high_from < 1")
-    return Policy(str(_require(raw, "version", "the file")), types, modifiers, low, high,
-                  int(raw.get("learn_from_rows", 30)),
-                  float(raw.get("track_record", {}).get("half_life_days", 730)))
+    learn = _number(raw, "learn_from_rows", "the file") if "learn_from_rows" in raw else 30
+    record = raw.get("track_record") or {}
+    half_life = _number(record, "half_life_days", "track_record") if record else 730.0
+    if learn < 1 or half_life <= 0:
+        raise PolicyError("policy: learn_from_rows must be >= 1 and half_life_days > 0")
+    return Policy(_text({"version": str(_require(raw, "version", "the file"))}, "version",
+                        "the file"), types, modifiers, low, high, int(learn), half_life)
 
 
 def load_policy(path: str | Path | None = None) -> Policy:

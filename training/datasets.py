@@ -85,6 +85,24 @@ def load_liar_file(path: Path) -> Claims:
     return claims
 
 
+def jsonl_problem(item) -> str | None:
+    """What makes one exported line unusable for training, or None."""
+    if not isinstance(item, dict):
+        return "needs a JSON object with a 'claim' and a 'verdict'"
+    if not isinstance(item.get("verdict"), str) or item["verdict"] not in LEVEL_INDEX:
+        return f"'verdict' must be one of {', '.join(LEVEL_INDEX)}"
+    if not isinstance(item.get("claim"), str) or not item["claim"].strip():
+        return "needs a non-empty 'claim'"
+    for part in ("source", "context"):
+        if item.get(part) is not None and not isinstance(item[part], dict):
+            return f"'{part}' must be an object"
+    for field in ("name", "type", "role", "affiliation", "country"):
+        value = (item.get("source") or {}).get(field)
+        if value is not None and not isinstance(value, str):
+            return f"'source.{field}' must be text"
+    return None
+
+
 def load_jsonl(path: Path) -> Claims:
     claims = Claims()
     with open(path, encoding="utf-8") as handle:
@@ -95,10 +113,9 @@ def load_jsonl(path: Path) -> Claims:
                 item = json.loads(line)
             except json.JSONDecodeError as error:
                 raise DataError(f"{path}:{number}: not JSON ({error.msg})") from None
-            if not isinstance(item, dict) or item.get("verdict") not in LEVEL_INDEX:
-                raise DataError(f"{path}:{number}: needs an object with a six-level 'verdict'")
-            if not isinstance(item.get("claim"), str) or not item["claim"].strip():
-                raise DataError(f"{path}:{number}: needs a non-empty 'claim'")
+            problem = jsonl_problem(item)
+            if problem:
+                raise DataError(f"{path}:{number}: {problem}")
             source = dict(item.get("source") or {})
             source.setdefault("type", classify_source(name=source.get("name"),
                                                       role=source.get("role")))

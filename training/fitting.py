@@ -14,6 +14,7 @@ import numpy as np
 from joblib import Parallel, delayed
 from scipy.special import expit
 from sklearn.linear_model import LogisticRegression
+from threadpoolctl import threadpool_limits
 
 from model.levels import HELD_UP_FROM
 from model.credibility import CredibilityModel
@@ -35,6 +36,13 @@ class Fitted:
 
 
 def _fit_once(requests, levels, records, policy: Policy, params: dict, weights=None):
+    # One BLAS thread: sums in a fixed order, so the weights do not depend on the machine's
+    # core count or on which process runs the fit.
+    with threadpool_limits(1):
+        return _fit_single_threaded(requests, levels, records, policy, params, weights)
+
+
+def _fit_single_threaded(requests, levels, records, policy, params, weights):
     features = new_features(policy, params.get("features"))
     X = features.fit_transform(request_frame(requests, records))
     names = features.get_feature_names_out()

@@ -1,0 +1,69 @@
+"""Synthetic training data as JSONL files, and a registry trained on them.
+
+The generator lives in tests/model/synthetic_claims.py (loaded by path: the suite runs
+with --import-mode=importlib). Nothing here reads LIAR; tests that do skip without it.
+"""
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "slow: retrains on LIAR (about a minute); deselect with -m 'not slow'")
+
+
+def _load_synthetic():
+    path = Path(__file__).resolve().parent.parent / "model" / "synthetic_claims.py"
+    spec = importlib.util.spec_from_file_location("_training_tests_synthetic_claims", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+synthetic = _load_synthetic()
+
+
+@pytest.fixture(scope="session")
+def make_claims():
+    return synthetic.make_claims
+
+
+@pytest.fixture(scope="session")
+def write_jsonl():
+    return synthetic.write_jsonl
+
+
+@pytest.fixture(scope="session")
+def jsonl_files(tmp_path_factory):
+    """{"train": path, "valid": path}: 500 and 200 synthetic claims in the export format."""
+    folder = tmp_path_factory.mktemp("jsonl")
+    files = {}
+    for split, n, seed in (("train", 500, 1), ("valid", 200, 2)):
+        files[split] = folder / f"{split}.jsonl"
+        synthetic.write_jsonl(files[split], *synthetic.make_claims(n, seed=seed))
+    return files
+
+
+@pytest.fixture(scope="session")
+def small_params():
+    from training import config
+    return {**config.PARAMS, "folds": 3}
+
+
+@pytest.fixture(scope="session")
+def trained_registry(tmp_path_factory, jsonl_files, small_params):
+    """A registry with one promoted version trained by training.train on train.jsonl."""
+    from model.registry import promote
+    from training import config, train
+
+    folder = tmp_path_factory.mktemp("registry")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(train, "code_revision", lambda: "test")   # no git from the tests
+        version, _ = train.train([f"jsonl:{jsonl_files['train']}"], folder, config.POLICY,
+                                 small_params)
+    promote(folder, version)
+    return folder

@@ -1,0 +1,50 @@
+"""The committed default model reproduces from LIAR.
+
+The retraining test is the suite's one slow test (about a minute; `-m "not slow"` skips it).
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from model.registry import load_version
+from training import config, evaluate, train
+
+FIGURES = ("accuracy_6", "accuracy_2", "macro_f1_6", "roc_auc_2", "brier_2", "ece_2", "n")
+
+
+@pytest.fixture(scope="module")
+def committed():
+    if not (config.LIAR / "train.tsv").is_file():
+        pytest.skip(f"LIAR is not at {config.LIAR} (research use only, never copied)")
+    if not (config.REGISTRY / "CURRENT").is_file():
+        pytest.skip(f"no committed default model ({config.REGISTRY / 'CURRENT'} is missing)")
+    return load_version(config.REGISTRY)
+
+
+@pytest.mark.slow
+def test_retraining_reproduces_the_committed_card(committed, tmp_path, monkeypatch):
+    monkeypatch.setattr(train, "code_revision", lambda: "test")   # no git from the tests
+    policy = config.POLICY
+    version, card = train.train([f"liar:{config.LIAR}"], tmp_path / "registry", policy,
+                                config.PARAMS)
+    expected = committed.card["metrics"]["validation"]
+    got = card["metrics"]["validation"]
+    assert set(got) == set(expected)
+    for key, value in expected.items():
+        assert got[key] == pytest.approx(value, abs=1e-6), key
+    assert card["policy_version"] == committed.card["policy_version"]
+    assert card["calibration"] == pytest.approx(committed.card["calibration"], abs=1e-6)
+    assert card["data"]["train"] == committed.card["data"]["train"]
+    assert load_version(tmp_path / "registry", version).files["track_records.json"] == \
+        committed.files["track_records.json"]
+
+
+def test_evaluate_reproduces_the_committed_validation_figures(committed, capsys):
+    assert evaluate.main(["--registry", str(config.REGISTRY), "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    expected = committed.card["metrics"]["validation"]
+    assert figures["model"] == committed.version
+    for key in FIGURES:
+        assert figures[key] == pytest.approx(expected[key], abs=1e-6), key

@@ -7,6 +7,7 @@ of all factors plus the intercept equal the score's log-odds exactly.
 from __future__ import annotations
 
 import numpy as np
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from .features import cue_phrase
 from .levels import held_up
@@ -28,7 +29,9 @@ def _text_label(compiled, features, total: float) -> str:
     order = np.argsort(-pushes * np.sign(total or 1.0))
     names = [compiled.feature_names[columns[mask][i]].split("__", 1)[1]
              for i in order if pushes[i] * total > 0]
-    return f"Claim text: {_quote(names)}" if names else "Claim text"
+    # Quote what a reader can see in the claim: n-grams made only of stop words say little.
+    telling = [n for n in names if not set(n.split()) <= ENGLISH_STOP_WORDS]
+    return f"Claim text: {_quote(telling or names)}" if names else "Claim text"
 
 
 def _wording_label(compiled, features) -> str:

@@ -14,6 +14,14 @@ def rate_key() -> str:
 
 
 def init_app(app) -> Limiter:
+    # Registered before the limiter's own hook, so it runs after it (Flask runs them last
+    # first): Flask-Limiter puts Retry-After on every answer; only a 429 should carry it.
+    @app.after_request
+    def _retry_after_only_on_429(response):
+        if response.status_code != 429:
+            response.headers.pop("Retry-After", None)
+        return response
+
     limiter = Limiter(
         key_func=rate_key,
         default_limits_exempt_when=lambda: not request.path.startswith("/v1/"),

@@ -89,7 +89,10 @@ class AssessmentRequestSchema(Schema):
 
 
 class BatchRequestSchema(Schema):
-    items = fields.List(fields.Dict(), required=True, validate=validate.Length(min=1),
+    # Raw, not Nested: each item is validated on its own so that one bad item gets its
+    # own error in its place instead of failing the whole batch.
+    items = fields.List(fields.Raw(metadata={"description": "An AssessmentRequest"}),
+                        required=True, validate=validate.Length(min=1),
                         metadata={"description": "Assessment requests, up to MAX_BATCH_ITEMS"})
 
 

@@ -73,5 +73,14 @@ def slot() -> ModelSlot:
 
 
 def reliability(source) -> dict | None:
-    """A registered source's reliability estimate (mean, interval, grade), when a model is held."""
-    return None
+    """A registered source's reliability (mean, 90% interval, grade) under the held model's
+    policy: its type prior updated with its track record, as an assessment reports it."""
+    scorer = slot().scorer
+    if scorer is None:
+        return None
+    from model import grades
+    from model.levels import held_up
+
+    good, total = held_up(source.counts())
+    a, b = scorer.policy.prior(source.type)
+    return grades.reliability(a, b, good, total, source.type).as_dict()

@@ -121,12 +121,13 @@ def test_a_batch_answers_each_item_in_order(scoring_app, client):
              {"claim": "", "source": FSB},
              {"claim": CLAIM, "source": {"id": "missing"}},
              {"claim": "Our fighters destroyed three tanks.", "source": {"type": "armed_group"},
-              "context": {"party_to_event": True}}]
+              "context": {"party_to_event": True}},
+             "not an object"]
     response = client.post("/v1/assessments/batch", json={"items": items})
     assert response.status_code == 200
     answers = response.json["items"]
-    assert [answer["index"] for answer in answers] == [0, 1, 2, 3]
-    assert [answer["status"] for answer in answers] == [201, 422, 422, 201]
+    assert [answer["index"] for answer in answers] == [0, 1, 2, 3, 4]
+    assert [answer["status"] for answer in answers] == [201, 422, 422, 201, 422]
     assert "claim" in answers[1]["error"]["errors"]
     assert "source.id" in answers[2]["error"]["errors"]
     for answer in (answers[0], answers[3]):

@@ -41,15 +41,17 @@ def call(base, method, path, body=None, key=None):
 
 
 @pytest.fixture
-def server(scorer, tmp_path):
+def server(scorer, model_registry_dir, tmp_path):
     database = f"sqlite:///{tmp_path / 'service.db'}"
     upgrade(database)
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database, "PORT": str(port), "HOST": "127.0.0.1",
            "GUNICORN_WORKERS": "2", "API_KEYS": KEY,
-           "MODEL_REGISTRY": str(ROOT / "model" / "registry"),
+           "MODEL_REGISTRY": str(model_registry_dir),
            "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
-           "RATELIMIT_STORAGE_URI": os.environ.get("TEST_REDIS_URL", "memory://")}
+           "RATELIMIT_STORAGE_URI": os.environ.get("TEST_REDIS_URL", "memory://"),
+           # Other runs on this machine may share the Redis counts: this test is not about limits.
+           "RATELIMIT_DEFAULT": "100000 per minute"}
     (tmp_path / "metrics").mkdir()
     log = open(tmp_path / "gunicorn.log", "w+", encoding="utf-8")
     process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],

@@ -53,3 +53,9 @@ def test_migrations_upgrade_twice_without_harm(database_url):
     with engine.connect() as connection:
         assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
     engine.dispose()
+
+
+def test_readyz_is_200_with_a_model_and_a_database(scoring_app, client, scorer):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ready", "model_version": scorer.version}

@@ -13,8 +13,10 @@ def limited(settings):
 
 
 def test_the_limit_answers_429_with_retry_after(limited, app, client):
-    statuses = [client.get("/v1/taxonomy").status_code for _ in range(4)]
-    assert statuses == [200, 200, 200, 429]
+    answers = [client.get("/v1/taxonomy") for _ in range(4)]
+    assert [answer.status_code for answer in answers] == [200, 200, 200, 429]
+    assert "Retry-After" not in answers[0].headers
+    assert answers[0].headers["X-RateLimit-Remaining"] == "2"
     response = client.get("/v1/taxonomy")
     assert response.mimetype == "application/problem+json"
     assert int(response.headers["Retry-After"]) > 0

@@ -135,3 +135,19 @@ def test_concurrent_verdicts_on_one_assessment_count_once(app, writer_headers, s
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
         assert set(pool.map(post, ["false", "true"] * 8)) == {200}
     assert sum(counts(app.test_client(), source_id).values()) == 1
+
+
+def test_concurrent_first_verdicts_on_an_unregistered_name_make_one_source(app,
+                                                                           writer_headers,
+                                                                           stored):
+    assessments = [stored(name="Wagner Group" + " " * (n % 3), source_type="armed_group")
+                   for n in range(12)]
+
+    def post(assessment_id):
+        with app.test_client() as client:
+            return verdict(client, writer_headers, assessment_id, "false").json["id"]
+
+    with concurrent.futures.ThreadPoolExecutor(6) as pool:
+        source_ids = set(pool.map(post, assessments))
+    assert len(source_ids) == 1
+    assert counts(app.test_client(), source_ids.pop())["false"] == len(assessments)

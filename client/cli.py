@@ -1,0 +1,172 @@
+"""`python -m client`: score a claim, or a JSONL file of them, from a shell.
+
+Exit codes: 0 done, 1 the service failed or refused (its problem is printed), 2 usage.
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from tqdm import tqdm
+
+from .api import CredibilityClient
+from .problems import CredibilityError, Problem, ProblemError
+from .results import BatchResult
+from .summary import describe, describe_problem
+
+DEFAULT_URL = "http://127.0.0.1:8000"
+OK, SERVICE_FAILED, USAGE = 0, 1, 2
+
+
+def parser() -> argparse.ArgumentParser:
+    service = argparse.ArgumentParser(add_help=False)
+    service.add_argument("--url", default=os.environ.get("CREDIBILITY_URL", DEFAULT_URL),
+                         help="the service (default: $CREDIBILITY_URL or %(default)s)")
+    service.add_argument("--api-key", default=os.environ.get("CREDIBILITY_API_KEY"),
+                         help="X-API-Key, where scoring needs one (default: "
+                              "$CREDIBILITY_API_KEY, which other users cannot see in ps)")
+    service.add_argument("--timeout", type=float, default=60.0, help="seconds per request")
+
+    main = argparse.ArgumentParser(prog="python -m client",
+                                   description="Score claims with the credibility service.")
+    commands = main.add_subparsers(dest="command", required=True)
+
+    score = commands.add_parser("score", parents=[service], help="score one claim",
+                                description="Score one claim and print why.")
+    score.add_argument("claim")
+    score.add_argument("--source-type", metavar="TYPE",
+                       help="a source type of GET /v1/taxonomy, e.g. state_agency")
+    score.add_argument("--source", metavar="NAME", help="who made the claim")
+    score.add_argument("--party-to-event", action="store_true",
+                       help="the source is a party to the events it describes")
+    score.add_argument("--first-hand", action="store_true", help="the source saw it itself")
+    score.add_argument("--relayed-by", metavar="NAME", action="append", default=[],
+                       help="who passed the claim on, nearest first (repeatable)")
+    score.add_argument("--corroborations", metavar="N", type=_count,
+                       help="independent sources that agree")
+    score.add_argument("--json", action="store_true", help="print the answer as JSON")
+
+    many = commands.add_parser(
+        "score-file", parents=[service], help="score a JSONL file of requests",
+        description="Score one request (the body of POST /v1/assessments) per line; write "
+                    'one result per line, in order: the assessment, or {"error": problem}.')
+    many.add_argument("claims", type=Path, help="JSONL, one request per line")
+    many.add_argument("--out", default="-", help="where to write results (default: stdout)")
+    many.add_argument("--batch-size", type=_positive, default=None,
+                      help="items per request (default 100, or the service's smaller limit)")
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    client = CredibilityClient(args.url, api_key=args.api_key, timeout=args.timeout)
+    try:
+        if args.command == "score":
+            return score(client, args)
+        return score_file(client, args)
+    except ProblemError as error:
+        print(describe_problem(error), file=sys.stderr)
+    except CredibilityError as error:
+        print(error, file=sys.stderr)
+    return SERVICE_FAILED
+
+
+def score(client: CredibilityClient, args) -> int:
+    if not (args.source or args.source_type):
+        print("score: give --source NAME, --source-type TYPE or both", file=sys.stderr)
+        return USAGE
+    source = {key: value for key, value in
+              (("name", args.source), ("type", args.source_type)) if value}
+    context = {}
+    if args.party_to_event:
+        context["party_to_event"] = True
+    if args.first_hand:
+        context["first_hand"] = True
+    if args.relayed_by:
+        context["relayed_by"] = args.relayed_by
+    if args.corroborations is not None:
+        context["corroborations"] = args.corroborations
+    assessment = client.score(args.claim, source, context)
+    print(json.dumps(assessment.raw, indent=2) if args.json else describe(assessment))
+    return OK
+
+
+def score_file(client: CredibilityClient, args) -> int:
+    try:
+        with args.claims.open(encoding="utf-8") as lines:
+            total = sum(1 for line in lines if line.strip())
+        out = sys.stdout if args.out == "-" else open(args.out, "w", encoding="utf-8")
+    except OSError as error:
+        print(f"score-file: {error}", file=sys.stderr)
+        return USAGE
+    written = failed = 0
+    try:
+        with tqdm(total=total, unit="claim", disable=None, file=sys.stderr) as progress:
+            for result in ordered_results(client, args.claims, args.batch_size):
+                out.write(json.dumps(result.as_json()) + "\n")
+                written, failed = written + 1, failed + (not result.ok)
+                progress.update(1)
+    except CredibilityError:
+        print(f"score-file: stopped after {written} of {total} results", file=sys.stderr)
+        raise
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    print(f"score-file: {written} results, {failed} of them errors", file=sys.stderr)
+    return OK
+
+
+def ordered_results(client: CredibilityClient, path: Path, batch_size: int | None
+                    ) -> Iterator[BatchResult]:
+    """One result per non-blank line, in order; a line that is not a JSON object is its
+    own error, and the service is asked about the others, batch by batch."""
+    order: collections.deque = collections.deque()  # None: a request sent; else its problem
+
+    def requests():
+        with path.open(encoding="utf-8") as lines:
+            for number, line in enumerate(lines, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    request = json.loads(line)
+                except ValueError as error:
+                    request, why = None, f"not JSON ({error})"
+                else:
+                    why = "not a JSON object"
+                if isinstance(request, dict):
+                    order.append(None)
+                    yield request
+                else:
+                    order.append(Problem(400, "Bad Request", f"line {number}: {why}"))
+
+    index = 0
+    for chunk in client.iter_batches(requests(), batch_size):
+        for result in chunk:
+            while order[0] is not None:
+                yield BatchResult(index, 400, problem=order.popleft())
+                index += 1
+            order.popleft()
+            yield BatchResult(index, result.status, result.assessment, result.problem)
+            index += 1
+    while order:
+        yield BatchResult(index, 400, problem=order.popleft())
+        index += 1
+
+
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("not a count")
+    return value
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("at least 1")
+    return value

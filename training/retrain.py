@@ -1,0 +1,269 @@
+"""Retrain on the base data plus fact-checkers' verdicts; promote only through a gate.
+
+    python -m training.retrain --database-url URL --registry DIR [--base SPEC ...]
+        [--policy FILE] [--seed N] [--holdout 0.2] [--json] [--dry-run]
+
+Exports every verdict from the service's database and splits it by seed: a verdict is
+held out when sha256("<seed>:<assessment id>") falls below ``--holdout``, so a verdict
+stays on its side as more verdicts arrive and a model trained by an earlier run with the
+same seed never saw this run's held-out slice. A candidate is trained (training.train)
+on the base specs (default: LIAR) plus the verdicts' training part, older verdicts
+weighing less by the policy's ``half_life_days``. The candidate and the promoted model
+are then scored on the same held-out data (the LIAR validation split plus the held-out
+verdicts), each with honest track records from its own training counts, and the
+candidate is promoted only when no figure in TOLERANCES is worse beyond its tolerance;
+with no promoted model (or one that no longer loads), a candidate that trains is
+promoted. The decision, with both models' figures, the tolerances, the reasons and the
+data's sha256s, is saved as ``decision.json`` in the candidate's version folder.
+
+``--dry-run`` trains and decides but writes nothing to the registry. With ``--json`` the
+last line is ``{"version", "promoted", "reasons", "metrics", ...}``. Exit 0 whether or
+not the candidate is promoted; 2 when the database, the data or the registry cannot be
+used.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import hashlib
+import json
+import logging
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from model.policy import PolicyError, parse_policy
+from model.registry import (ArtifactError, LoadedVersion, current_version, list_versions,
+                            load_version, promote, save_version)
+
+from . import config, datasets, export, train
+from .evaluate import predict, track_records
+from .metrics import quality
+
+log = logging.getLogger("training.retrain")
+
+DECISION_FILE = "decision.json"
+# figure -> (which way is better, how much worse than the promoted model a candidate may be)
+TOLERANCES = {
+    "roc_auc_2": ("higher", 0.005),    # ranking of held-up vs not
+    "ece_2": ("lower", 0.01),          # calibration of the score
+    "accuracy_6": ("higher", 0.01),    # six-level accuracy
+}
+# Differences this small are rounding, not a change in the model.
+_EPSILON = 1e-9
+
+
+def tolerances_text() -> str:
+    return "; ".join(f"{name} may {'fall' if better == 'higher' else 'rise'} by at most "
+                     f"{allowed}" for name, (better, allowed) in TOLERANCES.items())
+
+
+def is_held_out(assessment_id: str, seed: int, share: float) -> bool:
+    """Whether a verdict belongs to the held-out slice: fixed by seed and id, not by order."""
+    digest = hashlib.sha256(f"{seed}:{assessment_id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2.0 ** 64 < share
+
+
+def split_verdicts(lines: list[dict], seed: int, share: float) -> tuple[list, list]:
+    """(training lines, held-out lines), each in export order."""
+    held = [is_held_out(line["assessment_id"], seed, share) for line in lines]
+    return ([line for line, h in zip(lines, held) if not h],
+            [line for line, h in zip(lines, held) if h])
+
+
+def _moment(text: str | None) -> datetime.datetime | None:
+    return datetime.datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
+
+
+def verdict_weights(lines: list[dict], half_life_days: float) -> np.ndarray:
+    """0.5 ** (age / half-life), the age counted back from the newest verdict.
+
+    Counting from the newest verdict rather than from today makes the weights a function
+    of the data alone: the same export retrains to the same model on any day.
+    """
+    moments = [_moment(line.get("verdict_at")) for line in lines]
+    known = [m for m in moments if m is not None]
+    if not known:
+        return np.ones(len(lines))
+    newest = max(known)
+    ages = np.array([(newest - m).total_seconds() / 86400.0 if m else 0.0 for m in moments])
+    return 0.5 ** (ages / half_life_days)
+
+
+def held_out_quality(loaded: LoadedVersion, claims: datasets.Claims) -> dict | None:
+    """Figures of a saved version on claims, track records from its own training counts."""
+    if not len(claims):
+        return None
+    records = track_records(claims, loaded.files.get("track_records.json", {}), "honest")
+    return quality(claims.levels, predict(loaded.pipeline, claims, records))
+
+
+def gate(candidate: dict | None, current: dict | None) -> tuple[bool, list[str]]:
+    """(promote?, why): the candidate may be worse than the current by the tolerances only."""
+    if candidate is None:
+        return False, ["no held-out data to compare the candidate with the promoted model "
+                       "on: give a liar: base or verdicts to hold out"]
+    promoted, reasons = True, []
+    for name, (better, allowed) in TOLERANCES.items():
+        new, old = candidate.get(name), current.get(name)
+        if new is None or old is None:
+            reasons.append(f"{name} not compared: undefined on this held-out data")
+            continue
+        worse_by = old - new if better == "higher" else new - old
+        moved = "rose" if new >= old else "fell"
+        figures = f"{name} {moved} by {abs(new - old):.4f} ({old:.4f} -> {new:.4f})"
+        if worse_by > allowed + _EPSILON:
+            promoted = False
+            reasons.insert(0, f"{figures}: worse by more than the {allowed} allowed")
+        else:
+            reasons.append(f"{figures}: within the {allowed} allowed")
+    return promoted, reasons
+
+
+def _current(registry: Path) -> tuple[LoadedVersion | None, str]:
+    """The promoted version, or None and why there is none to compare with."""
+    try:
+        name = current_version(registry)
+        if name is None:
+            return None, "no promoted version in the registry"
+        return load_version(registry, name), ""
+    except ArtifactError as error:
+        return None, f"the promoted version cannot be used ({error})"
+
+
+def _free_name(registry: Path, version: str) -> str:
+    # The same data on the same day trains the same pipeline, hence the same name.
+    taken, name, n = set(list_versions(registry)), version, 1
+    while name in taken or (registry / name).exists():
+        n += 1
+        name = f"{version}-r{n}"
+    return name
+
+
+def retrain(database_url: str, registry: Path, base: list[str], policy_path: Path,
+            params: dict, holdout: float, dry_run: bool = False) -> dict:
+    """Train, evaluate, decide; save (and maybe promote) unless a dry run. The decision."""
+    registry = Path(registry)
+    log.info("tolerances: %s", tolerances_text())
+    policy = parse_policy(yaml.safe_load(policy_path.read_text(encoding="utf-8")))
+    lines = list(export.verdict_lines(database_url))
+    train_lines, held_lines = split_verdicts(lines, params["seed"], holdout)
+    log.info("%d verdicts: %d to train on, %d held out", len(lines), len(train_lines),
+             len(held_lines))
+    with tempfile.TemporaryDirectory(prefix="retrain-") as work:
+        work = Path(work)
+        export.write_lines(lines, work / "verdicts.jsonl")
+        specs, held = list(base), datasets.Claims()
+        if train_lines:
+            export.write_lines(train_lines, work / "verdicts-train.jsonl")
+            specs.append(f"jsonl:{work / 'verdicts-train.jsonl'}")
+        if held_lines:
+            export.write_lines(held_lines, work / "verdicts-held-out.jsonl")
+            held = datasets.load_jsonl(work / "verdicts-held-out.jsonl")
+        train_claims, valid = train.load_data(specs)
+        valid.extend(held)
+        if not len(train_claims):
+            raise datasets.DataError("nothing to train on: the base data and the verdicts "
+                                     "are empty")
+        weights = None
+        if train_lines:   # base rows first, in spec order, as train.load_data reads them
+            weights = np.concatenate([np.ones(len(train_claims) - len(train_lines)),
+                                      verdict_weights(train_lines, policy.half_life_days)])
+        version, card = train.train(specs, work / "candidate", policy_path, params,
+                                    weights=weights, extra_valid=held)
+        candidate = load_version(work / "candidate", version)
+        current, missing = _current(registry)
+        metrics = {"candidate": held_out_quality(candidate, valid),
+                   "current": held_out_quality(current, valid) if current else None}
+        if current is None:
+            promoted = True
+            reasons = [f"{missing}: a candidate that trains is promoted"]
+        else:
+            promoted, reasons = gate(metrics["candidate"], metrics["current"])
+        if not dry_run:
+            version = _free_name(registry, version)
+        decision = {
+            "version": version,
+            "promoted": promoted,
+            "reasons": reasons,
+            "metrics": metrics,
+            "verdict_slice_metrics": {
+                "candidate": held_out_quality(candidate, held),
+                "current": held_out_quality(current, held) if current else None},
+            "tolerances": {name: {"better": better, "allowed_worse_by": allowed}
+                           for name, (better, allowed) in TOLERANCES.items()},
+            "current_version": current.version if current else None,
+            "decided_at": datetime.datetime.now(datetime.timezone.utc)
+                                  .isoformat(timespec="seconds"),
+            "dry_run": dry_run,
+            "verdicts": {
+                "exported": len(lines), "trained_on": len(train_lines),
+                "held_out": len(held_lines), "holdout": holdout, "seed": params["seed"],
+                "split": "held out when sha256('<seed>:<assessment id>') < holdout",
+                "export_sha256": datasets.sha256_of(work / "verdicts.jsonl"),
+                "half_life_days": policy.half_life_days,
+                "min_weight": float(weights[-len(train_lines):].min()) if train_lines else None,
+            },
+            "data": {"train": card["data"]["train"], "held_out": valid.sources},
+            "track_records": "honest: each model's own training counts",
+        }
+        for reason in reasons:
+            log.info("%s: %s", "promote" if promoted else "refuse", reason)
+        if dry_run:
+            log.info("dry run: %s not saved, nothing promoted", version)
+            return decision
+        saved = save_version(registry, candidate.pipeline, card,
+                             {**candidate.files, DECISION_FILE: decision}, version=version)
+    log.info("saved candidate %s", saved)
+    if promoted:
+        promote(registry, saved)
+        log.info("promoted %s (was %s)", saved, decision["current_version"])
+    return decision
+
+
+def _share(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value < 1.0:
+        raise argparse.ArgumentTypeError("must be at least 0 and below 1")
+    return value
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m training.retrain", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", required=True,
+                        help="SQLAlchemy URL of the service's database")
+    parser.add_argument("--registry", type=Path, default=config.REGISTRY)
+    parser.add_argument("--base", action="append",
+                        help=f"liar:PATH or jsonl:FILE (repeatable; default liar:{config.LIAR})")
+    parser.add_argument("--policy", type=Path, default=config.POLICY)
+    parser.add_argument("--seed", type=int, default=config.PARAMS["seed"],
+                        help="fixes the verdicts' split and the training folds")
+    parser.add_argument("--holdout", type=_share, default=0.2,
+                        help="share of the verdicts held out for the comparison")
+    parser.add_argument("--dry-run", action="store_true", help="decide, but save nothing")
+    parser.add_argument("--json", action="store_true", help="end with one JSON line")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        decision = retrain(args.database_url, args.registry, args.base or [f"liar:{config.LIAR}"],
+                           args.policy, {**config.PARAMS, "seed": args.seed}, args.holdout,
+                           args.dry_run)
+    except (export.DatabaseError, datasets.DataError, ArtifactError, PolicyError,
+            yaml.YAMLError, OSError) as error:
+        log.error("%s", error)
+        return 2
+    if args.json:
+        keys = ("version", "promoted", "reasons", "metrics", "current_version", "dry_run")
+        print(json.dumps({key: decision[key] for key in keys}), flush=True)
+    else:
+        print(decision["version"], "promoted" if decision["promoted"] else "not promoted",
+              flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-from . import explain, grades
+from . import grades
+from .explain import counterfactual_rows, factors
 from .compiled import CompiledPipeline
 from .inputs import to_row
 from .levels import LEVELS, held_up
@@ -59,9 +60,7 @@ class Scorer:
                 levels) -> dict:
         context = request.get("context") or {}
         source_type = row["source_type"]
-        good, total = held_up(track_record or {})
-        a, b = self.policy.prior(source_type, bool(row["party_to_event"]))
-        reliability = grades.reliability(a, b, good, total, source_type)
+        reliability = self._reliability(source_type, track_record, bool(row["party_to_event"]))
         return {
             "score": score,
             "band": self.policy.band(score),
@@ -78,24 +77,34 @@ class Scorer:
             "model": {"version": self.version, "policy_version": self.policy_version},
         }
 
+    def _reliability(self, source_type: str, track_record: dict | None,
+                     party_to_event: bool = False) -> grades.Reliability:
+        good, total = held_up(track_record or {})
+        a, b = self.policy.prior(source_type, party_to_event)
+        return grades.reliability(a, b, good, total, source_type)
+
+    def source_reliability(self, source_type: str | None, track_record: dict | None) -> dict:
+        """A source's reliability (mean, 90% interval, Admiralty grade) without a claim."""
+        kind = source_type if source_type in self.policy.source_types else "other"
+        return self._reliability(kind, track_record).as_dict()
+
     def assess(self, request: dict, track_record: dict | None = None,
-               explain_it: bool = True) -> dict:
-        """Score one claim; with ``explain_it`` add intercept, factors and counterfactuals."""
+               explain: bool = True) -> dict:
+        """Score one claim; with ``explain`` add intercept, factors and counterfactuals."""
         row = self._row(request, track_record)
         logit, contributions, levels, features = self.compiled.evaluate(row)
         answer = self._answer(request, track_record, row, 1.0 / (1.0 + math.exp(-logit)), levels)
-        if explain_it:
+        if explain:
             answer["intercept"] = self.compiled.intercept
-            answer["factors"] = explain.factors(self.compiled, row, request, contributions,
-                                                features, self.policy, self.learned,
-                                                track_record)
+            answer["factors"] = factors(self.compiled, row, request, contributions, features,
+                                        self.policy, self.learned, track_record)
             # An edit touches only the context and the record: re-score just those blocks.
             edited_blocks = ("context", "track_record")
             rest = logit - self.compiled.partial_logit(row, edited_blocks)
             answer["what_would_change"] = [
                 {"change": change, "score": 1.0 / (1.0 + math.exp(
                     -(rest + self.compiled.partial_logit(edited, edited_blocks))))}
-                for change, edited in explain.counterfactual_rows(row, request)]
+                for change, edited in counterfactual_rows(row, request)]
         return answer
 
     def assess_many(self, requests: list[dict], track_records: list[dict | None],

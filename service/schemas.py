@@ -13,7 +13,9 @@ TEXT = validate.Length(min=1, max=200)
 
 
 def _known_type(value, **_):
-    types = current_app.extensions["policy"].source_types
+    from .serving import policy
+
+    types = policy().source_types
     if value not in types:
         raise ValidationError(f"Unknown source type; one of: {', '.join(sorted(types))}.")
 

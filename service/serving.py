@@ -76,11 +76,11 @@ def reliability(source) -> dict | None:
     """A registered source's reliability (mean, 90% interval, grade) under the held model's
     policy: its type prior updated with its track record, as an assessment reports it."""
     scorer = slot().scorer
-    if scorer is None:
-        return None
-    from model import grades
-    from model.levels import held_up
+    return None if scorer is None else scorer.source_reliability(source.type, source.counts())
 
-    good, total = held_up(source.counts())
-    a, b = scorer.policy.prior(source.type)
-    return grades.reliability(a, b, good, total, source.type).as_dict()
+
+def policy():
+    """The policy of the model being served, or the policy file's while none is loaded:
+    requests are checked against the same source types they are scored under."""
+    scorer = slot().scorer
+    return current_app.extensions["policy"] if scorer is None else scorer.policy

@@ -1,8 +1,7 @@
 """The source types of the house policy, with their priors, for clients' drop-downs."""
 from __future__ import annotations
 
-from flask import current_app
-
+from .. import serving
 from ..schemas import TaxonomySchema
 from . import ServiceBlueprint
 
@@ -15,7 +14,7 @@ blp = ServiceBlueprint("taxonomy", __name__, url_prefix="/v1/taxonomy",
 @blp.problems(429)
 def get_taxonomy():
     """Source types with descriptions, priors and the reasons for them"""
-    policy = current_app.extensions["policy"]
+    policy = serving.policy()
     return {"policy_version": policy.version,
             "types": [{"name": kind.name, "description": kind.description,
                        "prior": {"a": kind.prior_a, "b": kind.prior_b}, "mean": kind.mean,

@@ -32,7 +32,7 @@ def with_context(req: dict, **changes) -> dict:
 
 
 def score(scorer, req, record=None) -> float:
-    return scorer.assess(req, record, explain_it=False)["score"]
+    return scorer.assess(req, record, explain=False)["score"]
 
 
 @PROPERTY

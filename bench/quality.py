@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from scipy import optimize
+from scipy.special import expit, logit
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -25,7 +27,8 @@ from model.pipeline import request_frame  # noqa: E402
 from model.registry import load_version  # noqa: E402
 from training import config, datasets  # noqa: E402
 from training.evaluate import predict, track_records  # noqa: E402
-from training.metrics import quality  # noqa: E402
+from model.levels import HELD_UP_FROM  # noqa: E402
+from training.metrics import expected_calibration_error, quality  # noqa: E402
 
 COLUMNS = ("accuracy_6", "accuracy_2", "macro_f1_6", "roc_auc_2", "brier_2", "ece_2")
 
@@ -73,6 +76,16 @@ def main(argv=None) -> int:
     for name, proba in rows.items():
         figures = quality(valid.levels, proba)
         print(f"{name:44}" + "".join(f"{figures[c]:12.4f}" for c in COLUMNS))
+    score = proba[:, HELD_UP_FROM:].sum(axis=1)
+    held = np.asarray(valid.levels) >= HELD_UP_FROM
+    # Diagnostic only (it reads the validation labels): how much of the full model's ECE
+    # is the gap between train's and validation's base rates.
+    shift = optimize.brentq(lambda d: expit(logit(score) + d).mean() - held.mean(), -3, 3)
+    print(f"\nbase rate of held-up claims: train {np.mean(np.asarray(train.levels) >= HELD_UP_FROM):.3f}, "
+          f"validation {held.mean():.3f}; mean score on validation {score.mean():.3f}")
+    print(f"diagnostic: the full model's ECE with that mean shift removed "
+          f"({shift:+.3f} log-odds, fitted on validation labels): "
+          f"{expected_calibration_error(expit(logit(score) + shift), held):.4f}")
     return 0
 
 

@@ -42,6 +42,8 @@ class CredibilityClient:
             raise ValueError("batch_size is at least 1")
         self._transport = Transport(base_url, api_key, timeout, retry or RetryPolicy(), sleep)
         self.batch_size = batch_size
+        # The service's MAX_BATCH_ITEMS once a batch has been refused as too long.
+        self.batch_limit: int | None = None
 
     def __repr__(self) -> str:
         return f"CredibilityClient({self._transport!r})"
@@ -80,10 +82,13 @@ class CredibilityClient:
         """score_many, one list of results per batch request, as each one is answered.
 
         Starts with `batch_size` items a request (the client's own, 100 unless set) and
-        shrinks to the service's limit when the service refuses a batch as too long
-        (422 naming its MAX_BATCH_ITEMS) or too large (413: halved).
+        shrinks to the service's limit when the service refuses a batch as too long (422
+        naming its MAX_BATCH_ITEMS, remembered in `batch_limit` for later calls) or too
+        large in bytes (413: halved for the rest of this call).
         """
         size = batch_size or self.batch_size
+        if self.batch_limit is not None:
+            size = min(size, self.batch_limit)
         remaining = iter(items)
         pending: list[Mapping] = []
         done, exhausted = 0, False
@@ -116,7 +121,8 @@ class CredibilityClient:
                 if limit is None or limit >= len(chunk):
                     raise
                 log.info("the service takes at most %d items a batch", limit)
-                size, chunk = limit, chunk[:limit]
+                self.batch_limit = size = limit
+                chunk = chunk[:limit]
                 continue
             except TooLarge as error:
                 if len(chunk) == 1:  # one item alone is too large: that is its own problem

@@ -18,6 +18,7 @@ from .api import CredibilityClient
 from .problems import CredibilityError, Problem, ProblemError
 from .results import BatchResult
 from .summary import describe, describe_problem
+from .transport import RetryPolicy
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 OK, SERVICE_FAILED, USAGE = 0, 1, 2
@@ -31,6 +32,9 @@ def parser() -> argparse.ArgumentParser:
                          help="X-API-Key, where scoring needs one (default: "
                               "$CREDIBILITY_API_KEY, which other users cannot see in ps)")
     service.add_argument("--timeout", type=float, default=60.0, help="seconds per request")
+    service.add_argument("--tries", type=_positive, default=RetryPolicy.tries,
+                         help="tries per request when the service is busy, down or "
+                              "unreachable (default %(default)s)")
 
     main = argparse.ArgumentParser(prog="python -m client",
                                    description="Score claims with the credibility service.")
@@ -64,7 +68,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    client = CredibilityClient(args.url, api_key=args.api_key, timeout=args.timeout)
+    client = CredibilityClient(args.url, api_key=args.api_key, timeout=args.timeout,
+                               retry=RetryPolicy(tries=args.tries))
     try:
         if args.command == "score":
             return score(client, args)
@@ -92,7 +97,8 @@ def score(client: CredibilityClient, args) -> int:
     if args.corroborations is not None:
         context["corroborations"] = args.corroborations
     assessment = client.score(args.claim, source, context)
-    print(json.dumps(assessment.raw, indent=2) if args.json else describe(assessment))
+    print(json.dumps(assessment.raw, indent=2, ensure_ascii=False) if args.json
+          else describe(assessment))
     return OK
 
 
@@ -101,14 +107,14 @@ def score_file(client: CredibilityClient, args) -> int:
         with args.claims.open(encoding="utf-8") as lines:
             total = sum(1 for line in lines if line.strip())
         out = sys.stdout if args.out == "-" else open(args.out, "w", encoding="utf-8")
-    except OSError as error:
+    except (OSError, UnicodeDecodeError) as error:
         print(f"score-file: {error}", file=sys.stderr)
         return USAGE
     written = failed = 0
     try:
         with tqdm(total=total, unit="claim", disable=None, file=sys.stderr) as progress:
             for result in ordered_results(client, args.claims, args.batch_size):
-                out.write(json.dumps(result.as_json()) + "\n")
+                out.write(json.dumps(result.as_json(), ensure_ascii=False) + "\n")
                 written, failed = written + 1, failed + (not result.ok)
                 progress.update(1)
     except CredibilityError:

@@ -54,7 +54,13 @@ def _phrase(status: int) -> str:
 
 
 class CredibilityError(Exception):
-    """Anything that kept a request from getting its answer."""
+    """Anything that kept a request from getting its answer.
+
+    Raised out of `score_many`, it carries the results of the batches before it in
+    `completed`.
+    """
+
+    completed: list | None = None
 
 
 class ServiceUnreachable(CredibilityError):

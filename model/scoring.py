@@ -60,17 +60,21 @@ class Scorer:
                 levels) -> dict:
         context = request.get("context") or {}
         source_type = row["source_type"]
-        reliability = self._reliability(source_type, track_record, bool(row["party_to_event"]))
+        # The grade judges the source in this claim's context (a party to the events gets a
+        # lower prior); the source record's reliability is the source's own, claim-free.
+        in_context = self._reliability(source_type, track_record, bool(row["party_to_event"]))
+        reliability = (self._reliability(source_type, track_record) if row["party_to_event"]
+                       else in_context)
         return {
             "score": score,
             "band": self.policy.band(score),
             "distribution": dict(zip(LEVELS, (float(p) for p in levels))),
             "grade": {
-                "source_reliability": reliability.grade,
+                "source_reliability": in_context.grade,
                 "information_credibility": grades.information_credibility(
                     score, int(context.get("corroborations") or 0),
                     bool(row["evidence_attached"] or row["evidence_verified"]),
-                    bool(row["evidence_verified"]), reliability.grade),
+                    bool(row["evidence_verified"]), in_context.grade),
             },
             "reliability": reliability.as_dict(),
             "source_type": source_type,

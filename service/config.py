@@ -15,12 +15,13 @@ DEFAULTS = {
     "ADMIN_API_KEYS": "",
     "SCORING_REQUIRES_KEY": False,
     "RATELIMIT_STORAGE_URI": "memory://",
-    "RATELIMIT_DEFAULT": "300 per minute",
+    "RATELIMIT_APPLICATION": "300 per minute",
     "RATELIMIT_ENABLED": True,
     "MAX_BATCH_ITEMS": 100,
     "MAX_CLAIM_CHARS": 2000,
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "CORS_ORIGINS": "",
+    "CLAIMREVIEW_AUTHOR": "Credibility desk",
 }
 
 # Fixed settings of the extensions; not meant to vary between deployments.

@@ -22,9 +22,10 @@ def init_app(app) -> Limiter:
             response.headers.pop("Retry-After", None)
         return response
 
+    # RATELIMIT_APPLICATION is one allowance shared by every /v1/ route, not one per route.
     limiter = Limiter(
         key_func=rate_key,
-        default_limits_exempt_when=lambda: not request.path.startswith("/v1/"),
+        application_limits_exempt_when=lambda: not request.path.startswith("/v1/"),
     )
     limiter.init_app(app)
     return limiter

@@ -77,7 +77,7 @@ def settings(database_url, tmp_path):
         "API_KEYS": WRITER_KEY,
         "ADMIN_API_KEYS": ADMIN_KEY,
         "RATELIMIT_STORAGE_URI": "memory://",
-        "RATELIMIT_DEFAULT": "10000 per minute",
+        "RATELIMIT_APPLICATION": "10000 per minute",
     }
 
 

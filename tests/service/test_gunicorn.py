@@ -51,7 +51,7 @@ def server(scorer, model_registry_dir, tmp_path):
            "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
            "RATELIMIT_STORAGE_URI": os.environ.get("TEST_REDIS_URL", "memory://"),
            # Other runs on this machine may share the Redis counts: this test is not about limits.
-           "RATELIMIT_DEFAULT": "100000 per minute"}
+           "RATELIMIT_APPLICATION": "100000 per minute"}
     (tmp_path / "metrics").mkdir()
     log = open(tmp_path / "gunicorn.log", "w+", encoding="utf-8")
     process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],

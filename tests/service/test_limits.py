@@ -8,7 +8,7 @@ from service import create_app
 
 @pytest.fixture
 def limited(settings):
-    settings.update(RATELIMIT_DEFAULT="3 per minute")
+    settings.update(RATELIMIT_APPLICATION="3 per minute")
     return settings
 
 
@@ -20,6 +20,12 @@ def test_the_limit_answers_429_with_retry_after(limited, app, client):
     response = client.get("/v1/taxonomy")
     assert response.mimetype == "application/problem+json"
     assert int(response.headers["Retry-After"]) > 0
+
+
+def test_one_allowance_covers_every_v1_route(limited, app, client):
+    assert [client.get("/v1/taxonomy").status_code for _ in range(2)] == [200, 200]
+    assert client.get("/v1/sources").status_code == 200
+    assert client.get("/v1/model").status_code == 429
 
 
 def test_each_key_has_its_own_allowance(limited, app, client, writer_headers, admin_headers):

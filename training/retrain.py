@@ -52,6 +52,8 @@ TOLERANCES = {
     "ece_2": ("lower", 0.01),          # calibration of the score
     "accuracy_6": ("higher", 0.01),    # six-level accuracy
 }
+# Resamples of the held-out rows behind the standard errors reported beside each figure.
+BOOTSTRAP_ROUNDS = 200
 # Differences this small are rounding, not a change in the model.
 _EPSILON = 1e-9
 
@@ -93,15 +95,38 @@ def verdict_weights(lines: list[dict], half_life_days: float) -> np.ndarray:
     return 0.5 ** (ages / half_life_days)
 
 
-def held_out_quality(loaded: LoadedVersion, claims: datasets.Claims) -> dict | None:
-    """Figures of a saved version on claims, track records from its own training counts."""
-    if not len(claims):
+def held_out_proba(loaded: LoadedVersion | None, claims: datasets.Claims):
+    """A saved version's probabilities on claims, track records from its own training counts."""
+    if loaded is None or not len(claims):
         return None
     records = track_records(claims, loaded.files.get("track_records.json", {}), "honest")
-    return quality(claims.levels, predict(loaded.pipeline, claims, records))
+    return predict(loaded.pipeline, claims, records)
 
 
-def gate(candidate: dict | None, current: dict | None) -> tuple[bool, list[str]]:
+def figures(claims: datasets.Claims, proba) -> dict | None:
+    return None if proba is None else quality(claims.levels, proba)
+
+
+def paired_noise(levels, candidate, current, rounds: int = BOOTSTRAP_ROUNDS) -> dict:
+    """Bootstrap standard error of (candidate - current) for each gated figure.
+
+    Both models are scored on the same resampled rows, so this is the noise of the
+    comparison itself: a refusal within it may be bad luck in the held-out rows.
+    """
+    rng, levels = np.random.default_rng(0), np.asarray(levels)
+    differences = {name: [] for name in TOLERANCES}
+    for _ in range(rounds):
+        rows = rng.integers(0, len(levels), len(levels))
+        new, old = quality(levels[rows], candidate[rows]), quality(levels[rows], current[rows])
+        for name, values in differences.items():
+            if new[name] is not None and old[name] is not None:
+                values.append(new[name] - old[name])
+    return {name: float(np.std(values, ddof=1)) if len(values) > 1 else None
+            for name, values in differences.items()}
+
+
+def gate(candidate: dict | None, current: dict, noise: dict | None = None
+         ) -> tuple[bool, list[str]]:
     """(promote?, why): the candidate may be worse than the current by the tolerances only."""
     if candidate is None:
         return False, ["no held-out data to compare the candidate with the promoted model "
@@ -113,13 +138,17 @@ def gate(candidate: dict | None, current: dict | None) -> tuple[bool, list[str]]
             reasons.append(f"{name} not compared: undefined on this held-out data")
             continue
         worse_by = old - new if better == "higher" else new - old
-        moved = "rose" if new >= old else "fell"
-        figures = f"{name} {moved} by {abs(new - old):.4f} ({old:.4f} -> {new:.4f})"
+        moved = "unchanged at" if new == old else "rose to" if new > old else "fell to"
+        text = f"{name} {moved} {new:.4f} (from {old:.4f}, by {abs(new - old):.4f})"
+        se = (noise or {}).get(name)
+        spread = f", bootstrap standard error {se:.4f}" if se is not None else ""
         if worse_by > allowed + _EPSILON:
             promoted = False
-            reasons.insert(0, f"{figures}: worse by more than the {allowed} allowed")
+            reasons.insert(0, f"{text}: worse by more than the {allowed} allowed{spread}")
+        elif worse_by > 0:
+            reasons.append(f"{text}: worse, within the {allowed} allowed{spread}")
         else:
-            reasons.append(f"{figures}: within the {allowed} allowed")
+            reasons.append(f"{text}: not worse{spread}")
     return promoted, reasons
 
 
@@ -135,12 +164,57 @@ def _current(registry: Path) -> tuple[LoadedVersion | None, str]:
 
 
 def _free_name(registry: Path, version: str) -> str:
-    # The same data on the same day trains the same pipeline, hence the same name.
+    # The name hashes the pipeline file: two runs on the same data in one second can clash.
     taken, name, n = set(list_versions(registry)), version, 1
     while name in taken or (registry / name).exists():
         n += 1
         name = f"{version}-r{n}"
     return name
+
+
+def _training_data(lines: list[dict], base: list[str], seed: int, holdout: float,
+                   half_life_days: float, work: Path):
+    """(specs, held-out verdicts, weights, validation claims): the verdicts' two parts
+    written as JSONL specs beside the base specs, older verdicts weighing less."""
+    train_lines, held_lines = split_verdicts(lines, seed, holdout)
+    log.info("%d verdicts: %d to train on, %d held out", len(lines), len(train_lines),
+             len(held_lines))
+    specs, held = list(base), datasets.Claims()
+    if train_lines:
+        export.write_lines(train_lines, work / "verdicts-train.jsonl")
+        specs.append(f"jsonl:{work / 'verdicts-train.jsonl'}")
+    if held_lines:
+        export.write_lines(held_lines, work / "verdicts-held-out.jsonl")
+        held = datasets.load_jsonl(work / "verdicts-held-out.jsonl")
+    train_claims, valid = train.load_data(specs)
+    valid.extend(held)
+    if not len(train_claims):
+        raise datasets.DataError("nothing to train on: the base data and the verdicts are empty")
+    weights = None
+    if train_lines:   # base rows first, in spec order, as train.load_data reads them
+        weights = np.concatenate([np.ones(len(train_claims) - len(train_lines)),
+                                  verdict_weights(train_lines, half_life_days)])
+    return specs, held, weights, valid
+
+
+def _decide(candidate: LoadedVersion, current: LoadedVersion | None, missing: str,
+            valid: datasets.Claims, held: datasets.Claims) -> dict:
+    """Both models on the same held-out claims (the verdicts last), and the gate's verdict."""
+    proba = {"candidate": held_out_proba(candidate, valid),
+             "current": held_out_proba(current, valid)}
+    metrics = {name: figures(valid, p) for name, p in proba.items()}
+    noise = None
+    if current is None:
+        promoted, reasons = True, [f"{missing}: a candidate that trains is promoted"]
+    else:
+        if len(valid) > 1:
+            noise = paired_noise(valid.levels, proba["candidate"], proba["current"])
+        promoted, reasons = gate(metrics["candidate"], metrics["current"], noise)
+    sliced = {name: None if p is None or not len(held) else quality(held.levels, p[-len(held):])
+              for name, p in proba.items()}
+    return {"promoted": promoted, "reasons": reasons, "metrics": metrics,
+            "bootstrap_standard_errors": noise, "verdict_slice_metrics": sliced,
+            "current_version": current.version if current else None}
 
 
 def retrain(database_url: str, registry: Path, base: list[str], policy_path: Path,
@@ -150,75 +224,43 @@ def retrain(database_url: str, registry: Path, base: list[str], policy_path: Pat
     log.info("tolerances: %s", tolerances_text())
     policy = parse_policy(yaml.safe_load(policy_path.read_text(encoding="utf-8")))
     lines = list(export.verdict_lines(database_url))
-    train_lines, held_lines = split_verdicts(lines, params["seed"], holdout)
-    log.info("%d verdicts: %d to train on, %d held out", len(lines), len(train_lines),
-             len(held_lines))
     with tempfile.TemporaryDirectory(prefix="retrain-") as work:
         work = Path(work)
         export.write_lines(lines, work / "verdicts.jsonl")
-        specs, held = list(base), datasets.Claims()
-        if train_lines:
-            export.write_lines(train_lines, work / "verdicts-train.jsonl")
-            specs.append(f"jsonl:{work / 'verdicts-train.jsonl'}")
-        if held_lines:
-            export.write_lines(held_lines, work / "verdicts-held-out.jsonl")
-            held = datasets.load_jsonl(work / "verdicts-held-out.jsonl")
-        train_claims, valid = train.load_data(specs)
-        valid.extend(held)
-        if not len(train_claims):
-            raise datasets.DataError("nothing to train on: the base data and the verdicts "
-                                     "are empty")
-        weights = None
-        if train_lines:   # base rows first, in spec order, as train.load_data reads them
-            weights = np.concatenate([np.ones(len(train_claims) - len(train_lines)),
-                                      verdict_weights(train_lines, policy.half_life_days)])
+        specs, held, weights, valid = _training_data(lines, base, params["seed"], holdout,
+                                                     policy.half_life_days, work)
         version, card = train.train(specs, work / "candidate", policy_path, params,
                                     weights=weights, extra_valid=held)
         candidate = load_version(work / "candidate", version)
-        current, missing = _current(registry)
-        metrics = {"candidate": held_out_quality(candidate, valid),
-                   "current": held_out_quality(current, valid) if current else None}
-        if current is None:
-            promoted = True
-            reasons = [f"{missing}: a candidate that trains is promoted"]
-        else:
-            promoted, reasons = gate(metrics["candidate"], metrics["current"])
-        if not dry_run:
-            version = _free_name(registry, version)
-        decision = {
-            "version": version,
-            "promoted": promoted,
-            "reasons": reasons,
-            "metrics": metrics,
-            "verdict_slice_metrics": {
-                "candidate": held_out_quality(candidate, held),
-                "current": held_out_quality(current, held) if current else None},
+        decision = {"version": version if dry_run else _free_name(registry, version),
+                    **_decide(candidate, *_current(registry), valid, held)}
+        decision.update({
             "tolerances": {name: {"better": better, "allowed_worse_by": allowed}
                            for name, (better, allowed) in TOLERANCES.items()},
-            "current_version": current.version if current else None,
             "decided_at": datetime.datetime.now(datetime.timezone.utc)
                                   .isoformat(timespec="seconds"),
             "dry_run": dry_run,
             "verdicts": {
-                "exported": len(lines), "trained_on": len(train_lines),
-                "held_out": len(held_lines), "holdout": holdout, "seed": params["seed"],
+                "exported": len(lines), "held_out": len(held),
+                "trained_on": len(lines) - len(held), "holdout": holdout,
+                "seed": params["seed"],
                 "split": "held out when sha256('<seed>:<assessment id>') < holdout",
                 "export_sha256": datasets.sha256_of(work / "verdicts.jsonl"),
                 "half_life_days": policy.half_life_days,
-                "min_weight": float(weights[-len(train_lines):].min()) if train_lines else None,
-            },
+                "smallest_weight": None if weights is None else float(weights.min())},
             "data": {"train": card["data"]["train"], "held_out": valid.sources},
             "track_records": "honest: each model's own training counts",
-        }
-        for reason in reasons:
-            log.info("%s: %s", "promote" if promoted else "refuse", reason)
+        })
+        for reason in decision["reasons"]:
+            log.info("%s: %s", "promote" if decision["promoted"] else "refuse", reason)
         if dry_run:
             log.info("dry run: %s not saved, nothing promoted", version)
             return decision
         saved = save_version(registry, candidate.pipeline, card,
-                             {**candidate.files, DECISION_FILE: decision}, version=version)
+                             {**candidate.files, DECISION_FILE: decision},
+                             version=decision["version"])
     log.info("saved candidate %s", saved)
-    if promoted:
+    if decision["promoted"]:
         promote(registry, saved)
         log.info("promoted %s (was %s)", saved, decision["current_version"])
     return decision

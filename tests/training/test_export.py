@@ -32,7 +32,8 @@ def assessment_of(request: dict, created_at, source_id=None) -> Assessment:
 def fill_database(url: str, requests: list[dict], levels: list[int | None],
                   ids: list[str] | None = None) -> list[str]:
     """A migrated database with one assessment per request and a verdict where the level
-    is not None (one day apart, oldest first); the assessments' ids, in order."""
+    is not None (one day apart, oldest first); the assessments' ids, in order. The ids
+    are fixed (they decide retraining's held-out slice), "assessment-00000" and so on."""
     upgrade(url)
     engine = create_engine(url)
     made = []
@@ -40,8 +41,7 @@ def fill_database(url: str, requests: list[dict], levels: list[int | None],
         for i, (request, level) in enumerate(zip(requests, levels)):
             moment = START + datetime.timedelta(days=i)
             assessment = assessment_of(request, moment)
-            if ids is not None:
-                assessment.id = ids[i]
+            assessment.id = ids[i] if ids is not None else f"assessment-{i:05d}"
             session.add(assessment)
             if level is not None:
                 session.add(Verdict(assessment_id=assessment.id, verdict=LEVELS[level],
@@ -56,7 +56,9 @@ def url(tmp_path):
     return f"sqlite:///{tmp_path / 'service.db'}"
 
 
-def test_exports_exactly_the_assessments_with_a_verdict(url, tmp_path, make_claims):
+def test_exports_exactly_the_assessments_with_a_verdict(any_database, tmp_path, make_claims):
+    """On SQLite, and on PostgreSQL when TEST_DATABASE_URL names one (as in CI)."""
+    url = any_database
     requests, levels = make_claims(30, seed=7)
     with_verdict = [level if i % 3 else None for i, level in enumerate(levels)]
     ids = fill_database(url, requests, with_verdict)

@@ -21,6 +21,7 @@ def create_app(config: dict | None = None) -> Flask:
     from model.policy import load_policy
 
     from . import api, db, keys, limits, logs, metrics, serving
+    from .api import page
 
     logs.init_app(app)
     metrics.init_app(app)
@@ -36,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
     service_api.spec.components.security_scheme(
         "ApiKey", {"type": "apiKey", "in": "header", "name": keys.HEADER})
     api.register(service_api)
+    page.init_app(app, service_api)
     app.add_url_rule("/docs/static/<path:filename>", "docs_static", _docs_static)
     return app
 

@@ -207,6 +207,42 @@ class VerdictSchema(Schema):
     notes = fields.String(validate=validate.Length(max=5000), allow_none=True)
 
 
+class JsonLdThingSchema(Schema):
+    type_ = fields.String(data_key="@type", metadata={"example": "Organization"})
+    name = fields.String()
+
+
+class ClaimSchema(Schema):
+    type_ = fields.String(data_key="@type", metadata={"example": "Claim"})
+    author = fields.Nested(JsonLdThingSchema, metadata={"description": "Who made the claim"})
+    date_published = fields.String(data_key="datePublished",
+                                   metadata={"description": "context.published_at, if given"})
+
+
+class RatingSchema(Schema):
+    type_ = fields.String(data_key="@type", metadata={"example": "Rating"})
+    rating_value = fields.Integer(data_key="ratingValue", metadata={
+        "description": "The verdict, 1 (pants-fire) to 6 (true); without a verdict the "
+                       "model's band, 1 (low) to 3 (high)"})
+    best_rating = fields.Integer(data_key="bestRating")
+    worst_rating = fields.Integer(data_key="worstRating")
+    alternate_name = fields.String(data_key="alternateName", metadata={"example": "False"})
+    rating_explanation = fields.String(data_key="ratingExplanation")
+
+
+class ClaimReviewSchema(Schema):
+    context = fields.String(data_key="@context", metadata={"example": "https://schema.org"})
+    type_ = fields.String(data_key="@type", metadata={"example": "ClaimReview"})
+    claim_reviewed = fields.String(data_key="claimReviewed")
+    item_reviewed = fields.Nested(ClaimSchema, data_key="itemReviewed")
+    review_rating = fields.Nested(RatingSchema, data_key="reviewRating")
+    author = fields.Nested(JsonLdThingSchema, metadata={"description": "The desk"})
+    date_published = fields.String(data_key="datePublished",
+                                   metadata={"description": "The verdict's date, else the "
+                                                            "assessment's (YYYY-MM-DD, UTC)"})
+    url = fields.String(metadata={"description": "The verdict's evidence URL, if given"})
+
+
 class SourceTypeSchema(Schema):
     name = fields.String()
     description = fields.String()

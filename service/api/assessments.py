@@ -4,15 +4,20 @@ from __future__ import annotations
 from flask import current_app
 from flask_smorest import abort
 from marshmallow import ValidationError
+from sqlalchemy import select
 
 from .. import db, metrics, records, serving
 from ..assessing import Refusal, answer, prepare, store
+from ..claimreview import claim_review
 from ..problems import flatten_messages, problem_body
 from ..schemas import (AssessmentRequestSchema, AssessmentSchema, BatchRequestSchema,
-                       BatchResultSchema, SourceRecordSchema, VerdictSchema)
-from ..tables import Assessment
+                       BatchResultSchema, ClaimReviewSchema, SourceRecordSchema,
+                       VerdictSchema)
+from ..tables import Assessment, Verdict
 from ..verdicts import UnknownAssessment, record_verdict
 from . import ServiceBlueprint
+
+JSON_LD = "application/ld+json"
 
 blp = ServiceBlueprint("assessments", __name__, url_prefix="/v1/assessments",
                        description="Score a claim given who made it; record verdicts.")
@@ -121,3 +126,24 @@ def post_verdict(fields, assessment_id):
         abort(404, message="No assessment has this id.")
     metrics.VERDICTS.labels(fields["verdict"]).inc()
     return result
+
+
+@blp.route("/<string:assessment_id>/claimreview", methods=["GET"])
+@blp.response(200, ClaimReviewSchema, content_type=JSON_LD,
+              description="schema.org ClaimReview JSON-LD")
+@blp.problems(404, 429)
+def get_claim_review(assessment_id):
+    """The assessment as schema.org ClaimReview, rated by the desk's verdict if there is one"""
+    session = db.session()
+    stored = session.get(Assessment, assessment_id)
+    if stored is None:
+        abort(404, message="No assessment has this id.")
+    verdict = session.execute(select(Verdict).where(Verdict.assessment_id == assessment_id)
+                              ).scalar()
+    given = None
+    if verdict is not None:
+        given = {"verdict": verdict.verdict, "evidence_url": verdict.evidence_url,
+                 "notes": verdict.notes, "decided_at": verdict.updated_at}
+    review = claim_review(stored.input["claim"], stored.output, stored.input.get("context"),
+                          given, stored.created_at, current_app.config["CLAIMREVIEW_AUTHOR"])
+    return current_app.response_class(current_app.json.dumps(review), mimetype=JSON_LD)

@@ -1,0 +1,435 @@
+/* The journalists' page: builds requests from the form, shows answers and problems.
+   Only this service is called; text from answers goes in with textContent, never as HTML. */
+"use strict";
+
+(function () {
+  const KEY_STORE = "credibility.apiKey";
+  const RELIABILITY = {
+    A: "Completely reliable", B: "Usually reliable", C: "Fairly reliable",
+    D: "Not usually reliable", E: "Unreliable",
+    F: "Reliability cannot be judged: not enough to go on",
+  };
+  const CREDIBILITY = {
+    1: "Confirmed by independent sources", 2: "Probably true", 3: "Possibly true",
+    4: "Doubtful", 5: "Improbable", 6: "Truth cannot be judged: nothing to go on",
+  };
+  const LEVELS = ["pants-fire", "false", "barely-true", "half-true", "mostly-true", "true"];
+  const BASIS = { learned: "learned from data", policy: "house policy" };
+
+  const $ = (id) => document.getElementById(id);
+  let taxonomy = {};
+  let shown = null; // the assessment on the page
+  let errorIds = 0;
+  const sentRows = { relayed_by: [], evidence: [] }; // form rows behind the last request's lists
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function signed(value, digits) {
+    const text = Math.abs(value).toFixed(digits);
+    return (value >= 0 ? "+" : "\u2212") + text;
+  }
+
+  function words(name) {
+    return String(name || "").replace(/_/g, " ");
+  }
+
+  // ---- calling the service ----
+
+  async function call(method, path, body, headers) {
+    const options = { method, headers: Object.assign({ Accept: "application/json" }, headers) };
+    if (body !== undefined) {
+      options.headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(body);
+    }
+    let response;
+    try {
+      response = await fetch(path, options);
+    } catch (error) {
+      return { ok: false, problem: { title: "The service cannot be reached",
+        detail: "Check the connection and try again." } };
+    }
+    let data = null;
+    try {
+      data = await response.json();
+    } catch (error) {
+      data = null;
+    }
+    if (response.ok) return { ok: true, data };
+    const problem = data && typeof data === "object" ? data : {};
+    return { ok: false, problem: {
+      title: problem.title || `${response.status} ${response.statusText}`,
+      status: problem.status || response.status,
+      detail: problem.detail || "The service refused the request.",
+      errors: problem.errors || {},
+    } };
+  }
+
+  // ---- problems: the summary box and the messages beside the fields ----
+
+  function clearProblems(form, box) {
+    box.hidden = true;
+    box.replaceChildren();
+    form.querySelectorAll(".field-error").forEach((node) => {
+      node.hidden = true;
+      node.textContent = "";
+    });
+    form.querySelectorAll("[aria-invalid]").forEach((node) => {
+      node.removeAttribute("aria-invalid");
+      const described = (node.getAttribute("aria-describedby") || "").split(" ")
+        .filter((id) => id && !id.startsWith("error-for-"));
+      if (described.length) node.setAttribute("aria-describedby", described.join(" "));
+      else node.removeAttribute("aria-describedby");
+    });
+  }
+
+  // The message slot and the control for a field path such as "context.relayed_by.1".
+  function slotFor(form, path) {
+    const row = path.match(/^context\.(relayed_by|evidence)\.(\d+)/);
+    if (row) {
+      const item = (sentRows[row[1]] || [])[Number(row[2])];
+      if (item) return { message: item.querySelector(".field-error"), control: item.querySelector("input") };
+    }
+    let message = null;
+    for (let probe = path; probe && !message; probe = probe.replace(/\.?[^.]*$/, "")) {
+      message = form.querySelector(`.field-error[data-field="${CSS.escape(probe)}"]`);
+      if (probe.indexOf(".") < 0) break;
+    }
+    if (!message) return null;
+    const field = message.closest(".field");
+    const control = field ? field.querySelector("input, select, textarea") : null;
+    return { message, control };
+  }
+
+  function showProblem(form, box, problem) {
+    clearProblems(form, box);
+    box.append(el("strong", null, problem.title));
+    box.append(el("p", null, problem.detail));
+    const unplaced = el("ul");
+    let first = null;
+    Object.entries(problem.errors || {}).forEach(([path, messages]) => {
+      const text = (Array.isArray(messages) ? messages : [messages]).join(" ");
+      const slot = slotFor(form, path);
+      if (!slot) {
+        unplaced.append(el("li", null, `${path}: ${text}`));
+        return;
+      }
+      slot.message.textContent = text;
+      slot.message.hidden = false;
+      if (slot.control) {
+        if (!slot.message.id) slot.message.id = `error-for-${++errorIds}`;
+        slot.control.setAttribute("aria-invalid", "true");
+        const described = slot.control.getAttribute("aria-describedby");
+        slot.control.setAttribute("aria-describedby",
+          described ? `${described} ${slot.message.id}` : slot.message.id);
+        first = first || slot.control;
+      }
+    });
+    if (unplaced.children.length) box.append(unplaced);
+    box.hidden = false;
+    box.focus();
+    return first;
+  }
+
+  // ---- the chains: relays and evidence ----
+
+  function addRow(listId, templateId, noun) {
+    const list = $(listId);
+    const row = $(templateId).content.firstElementChild.cloneNode(true);
+    row.querySelector(".remove").addEventListener("click", () => {
+      const next = row.nextElementSibling || row.previousElementSibling;
+      row.remove();
+      renumber(list, noun);
+      (next ? next.querySelector("input") : $(`add-${listId === "relays" ? "relay" : "evidence"}`)).focus();
+    });
+    list.append(row);
+    renumber(list, noun);
+    return row;
+  }
+
+  function renumber(list, noun) {
+    Array.from(list.children).forEach((row, index) => {
+      row.querySelector(".visually-hidden").textContent = `${noun} ${index + 1}`;
+      row.querySelector(".remove").setAttribute("aria-label", `Remove ${noun.toLowerCase()} ${index + 1}`);
+    });
+  }
+
+  // ---- the request ----
+
+  function value(id) {
+    return $(id).value.trim();
+  }
+
+  function assessmentRequest() {
+    const source = {};
+    [["name", "source-name"], ["type", "source-type"], ["affiliation", "source-affiliation"],
+      ["country", "source-country"]].forEach(([key, id]) => {
+      if (value(id)) source[key] = value(id);
+    });
+    // Blank rows are left out; sentRows remembers which row each item came from.
+    sentRows.relayed_by = Array.from($("relays").children)
+      .filter((row) => row.querySelector(".relay-name").value.trim());
+    sentRows.evidence = Array.from($("evidence").children)
+      .filter((row) => row.querySelector(".evidence-url").value.trim());
+    const context = {
+      party_to_event: $("party-to-event").checked,
+      first_hand: $("first-hand").checked,
+      relayed_by: sentRows.relayed_by.map((row) => row.querySelector(".relay-name").value.trim()),
+      evidence: sentRows.evidence.map((row) => ({
+        url: row.querySelector(".evidence-url").value.trim(),
+        verified: row.querySelector(".evidence-verified").checked })),
+    };
+    const corroborations = value("corroborations");
+    // A number the service can check; anything else goes as typed, for its message.
+    context.corroborations = /^\d+$/.test(corroborations) ? Number(corroborations)
+      : (corroborations === "" ? 0 : corroborations);
+    [["published_at", "published-at"], ["channel", "channel"], ["topic", "topic"]]
+      .forEach(([key, id]) => { if (value(id)) context[key] = value(id); });
+    return { claim: $("claim").value, source, context };
+  }
+
+  async function assess(event) {
+    event.preventDefault();
+    const form = $("assess-form");
+    const button = $("assess-button");
+    button.disabled = true;
+    $("assess-status").textContent = "Scoring\u2026";
+    const result = await call("POST", "/v1/assessments", assessmentRequest());
+    button.disabled = false;
+    if (!result.ok) {
+      $("assess-status").textContent = "";
+      showProblem(form, $("assess-problem"), result.problem);
+      return;
+    }
+    clearProblems(form, $("assess-problem"));
+    $("assess-status").textContent = "Scored.";
+    showAssessment(result.data);
+    $("answer-heading").focus();
+  }
+
+  // ---- the answer ----
+
+  function showAssessment(body) {
+    shown = body;
+    $("answer").hidden = false;
+    const score = body.score;
+    const gauge = $("gauge-value");
+    gauge.setAttribute("stroke-dasharray", `${(score * 100).toFixed(2)} 100`);
+    gauge.setAttribute("class", `gauge-value ${body.band}`);
+    $("gauge-number").textContent = `${Math.round(score * 100)}%`;
+    $("gauge-text").textContent = `Score ${score.toFixed(2)} of 1, band ${body.band}`;
+    $("score").textContent = score.toFixed(2);
+    const band = $("band");
+    band.textContent = `${body.band} credibility`;
+    band.className = `band ${body.band}`;
+
+    const letter = body.grade.source_reliability;
+    const number = body.grade.information_credibility;
+    $("grade-letter").textContent = letter;
+    $("grade-letter-meaning").textContent = `${letter}: ${RELIABILITY[letter] || "unknown grade"}`;
+    $("grade-number").textContent = number;
+    $("grade-number-meaning").textContent = `${number}: ${CREDIBILITY[number] || "unknown grade"}`;
+
+    showFactors(body);
+    showChanges(body);
+    showSource(body.source);
+    $("model-version").textContent = body.model.version;
+    $("policy-version").textContent = body.model.policy_version;
+    $("assessment-id").textContent = body.id;
+    $("claimreview-link").href = `/v1/assessments/${encodeURIComponent(body.id)}/claimreview`;
+    clearProblems($("verdict-form"), $("verdict-problem"));
+    $("verdict-status").replaceChildren();
+  }
+
+  function showFactors(body) {
+    const list = $("factors");
+    list.replaceChildren();
+    const largest = Math.max(0.01, ...body.factors.map((factor) => Math.abs(factor.weight)));
+    body.factors.forEach((factor) => {
+      const direction = factor.weight >= 0 ? "up" : "down";
+      const row = el("li", "factor");
+      const label = el("span", "factor-label", factor.label);
+      label.append(el("span", `basis ${factor.basis}`, BASIS[factor.basis] || factor.basis));
+      const track = el("span", "bar-track");
+      track.setAttribute("aria-hidden", "true");
+      const bar = el("span", `bar ${direction}`);
+      bar.style.width = `${(50 * Math.abs(factor.weight) / largest).toFixed(2)}%`;
+      track.append(bar);
+      const weight = el("span", `weight ${direction}`, signed(factor.weight, 2));
+      weight.setAttribute("aria-label", `${direction === "up" ? "raises" : "lowers"} the log-odds by ${Math.abs(factor.weight).toFixed(2)}`);
+      row.append(label, track, weight);
+      list.append(row);
+    });
+    $("intercept-line").textContent =
+      `They start from ${signed(body.intercept, 2)} (the base rate) and add up to the score's log-odds.`;
+  }
+
+  function showChanges(body) {
+    const list = $("changes");
+    list.replaceChildren();
+    body.what_would_change.forEach((change) => {
+      const delta = change.score - body.score;
+      const item = el("li", null, `If ${change.change}: `);
+      item.append(el("strong", null, change.score.toFixed(2)), " ");
+      item.append(el("span", `delta ${delta >= 0 ? "up" : "down"}`, `(${signed(delta, 2)})`));
+      list.append(item);
+    });
+    if (!body.what_would_change.length) list.append(el("li", null, "Nothing the desk could add would move it."));
+  }
+
+  function showSource(source) {
+    const box = $("source-record");
+    box.replaceChildren();
+    const facts = el("dl");
+    const add = (term, text) => {
+      if (text === null || text === undefined || text === "") return;
+      facts.append(el("dt", null, term), el("dd", null, text));
+    };
+    add("Name", source.name || "(not named)");
+    add("Kind", words(source.type));
+    add("Affiliation", source.affiliation);
+    add("Country", source.country);
+    add("Registry", source.id ? "registered" : "not registered (registered at its first verdict)");
+    if (source.reliability) {
+      const r = source.reliability;
+      add("Reliability", `${r.grade}: ${RELIABILITY[r.grade] || ""}; estimate ${r.mean.toFixed(2)} ` +
+        `(interval ${r.low.toFixed(2)}\u2013${r.high.toFixed(2)})`);
+    }
+    const record = source.track_record;
+    if (record && record.total) {
+      const held = LEVELS.slice(3).reduce((sum, level) => sum + (record.counts[level] || 0), 0);
+      add("Track record", `${held} of ${record.total} earlier ${record.total === 1 ? "claim" : "claims"} held up`);
+    } else {
+      add("Track record", record ? "no verdicts yet" : "none: a source given only by kind has no record");
+    }
+    facts.lastElementChild.id = "track-record-summary";
+    box.append(facts);
+    if (record && record.total) {
+      const table = el("table", "record-table");
+      table.append(el("caption", "visually-hidden", "Verdicts on earlier claims, by level"));
+      const head = el("tr");
+      const counts = el("tr");
+      LEVELS.forEach((level) => {
+        const th = el("th", null, level);
+        th.setAttribute("scope", "col");
+        head.append(th);
+        counts.append(el("td", null, record.counts[level] || 0));
+      });
+      table.append(head, counts);
+      box.append(table);
+    }
+  }
+
+  // ---- the verdict ----
+
+  async function recordVerdict(event) {
+    event.preventDefault();
+    const form = $("verdict-form");
+    const box = $("verdict-problem");
+    if (!shown) return;
+    const key = $("api-key").value.trim();
+    const body = { verdict: $("verdict").value, reviewer: $("reviewer").value.trim() };
+    if (value("verdict-evidence")) body.evidence_url = value("verdict-evidence");
+    if (value("verdict-notes")) body.notes = value("verdict-notes");
+    const button = $("verdict-button");
+    button.disabled = true;
+    $("verdict-status").textContent = "Recording\u2026";
+    const headers = key ? { "X-API-Key": key } : {};
+    const result = await call("POST", `/v1/assessments/${encodeURIComponent(shown.id)}/verdict`,
+      body, headers);
+    button.disabled = false;
+    $("verdict-status").replaceChildren();
+    if (!result.ok) {
+      showProblem(form, box, result.problem);
+      return;
+    }
+    clearProblems(form, box);
+    showSource(result.data);
+    const done = el("span", "success", `Verdict recorded: ${body.verdict}. The source record above is updated.`);
+    $("verdict-status").append(done);
+  }
+
+  // ---- suggestions and the taxonomy ----
+
+  async function loadTaxonomy() {
+    const result = await call("GET", "/v1/taxonomy");
+    if (!result.ok) {
+      showProblem($("assess-form"), $("assess-problem"), result.problem);
+      return;
+    }
+    const select = $("source-type");
+    result.data.types.forEach((kind) => {
+      taxonomy[kind.name] = kind;
+      const option = el("option", null, words(kind.name));
+      option.value = kind.name;
+      select.append(option);
+    });
+    describeType();
+  }
+
+  function describeType() {
+    const kind = taxonomy[$("source-type").value];
+    $("source-type-description").textContent = kind
+      ? `${kind.description} Prior: ${kind.mean.toFixed(2)} of claims hold up (${kind.basis}).`
+      : "";
+  }
+
+  let suggestTimer = null;
+  let suggested = [];
+
+  function suggestSources() {
+    clearTimeout(suggestTimer);
+    suggestTimer = setTimeout(async () => {
+      const typed = value("source-name");
+      describeMatch(typed);
+      if (typed.length < 2) return;
+      const result = await call("GET", `/v1/sources?q=${encodeURIComponent(typed)}&limit=10`);
+      if (!result.ok) return; // suggestions are a help; typing goes on without them
+      suggested = result.data.items;
+      const list = $("source-suggestions");
+      list.replaceChildren();
+      suggested.forEach((source) => {
+        const option = el("option");
+        option.value = source.name;
+        option.label = [words(source.type), source.affiliation].filter(Boolean).join(", ");
+        list.append(option);
+      });
+      describeMatch(typed);
+    }, 200);
+  }
+
+  function describeMatch(typed) {
+    const wanted = typed.toLowerCase();
+    const match = suggested.find((source) => source.name.toLowerCase() === wanted
+      || (source.aliases || []).some((alias) => alias.toLowerCase() === wanted));
+    $("source-match").textContent = match && wanted
+      ? `Registered: ${words(match.type)}${match.affiliation ? ", " + match.affiliation : ""}; ` +
+        `${match.track_record ? match.track_record.total : 0} verdicts on record.`
+      : "";
+  }
+
+  // ---- start ----
+
+  function start() {
+    $("assess-form").addEventListener("submit", assess);
+    $("verdict-form").addEventListener("submit", recordVerdict);
+    $("add-relay").addEventListener("click", () => addRow("relays", "relay-row", "Relay").querySelector("input").focus());
+    $("add-evidence").addEventListener("click", () => addRow("evidence", "evidence-row", "Evidence").querySelector("input").focus());
+    $("source-type").addEventListener("change", describeType);
+    $("source-name").addEventListener("input", suggestSources);
+    const keyField = $("api-key");
+    keyField.value = sessionStorage.getItem(KEY_STORE) || "";
+    keyField.addEventListener("input", () => {
+      if (keyField.value) sessionStorage.setItem(KEY_STORE, keyField.value);
+      else sessionStorage.removeItem(KEY_STORE);
+    });
+    loadTaxonomy();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

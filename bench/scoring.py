@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path[0] = str(Path(__file__).resolve().parents[1])  # the repo, not bench/ (bench/http.py)
 
 from model.pipeline import frame  # noqa: E402
 from model.scoring import Scorer  # noqa: E402

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[0] = str(ROOT)  # the repo, not bench/: bench/http.py must not hide the standard http
 
 from training import config  # noqa: E402
 

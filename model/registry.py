@@ -27,6 +27,7 @@ import scipy
 import sklearn
 import skops
 import skops.io
+from skops.io.exceptions import UntrustedTypesFoundException
 
 PIPELINE_FILE = "pipeline.skops"
 CARD_FILE = "card.json"
@@ -244,14 +245,15 @@ def load_version(registry_dir, version: str | None = None,
     allowed = TRUSTED_TYPES + tuple(trusted or ())
     blob = contents[PIPELINE_FILE]
     try:
-        # get_untrusted_types reads the schema without importing or building anything.
+        # loads() refuses any type outside `allowed` before it builds one; the schema is
+        # read a second time only to name them in the error.
+        pipeline = skops.io.loads(blob, trusted=list(allowed))
+    except UntrustedTypesFoundException:
         untrusted = [t for t in skops.io.get_untrusted_types(data=blob) if t not in allowed]
-        pipeline = None if untrusted else skops.io.loads(blob, trusted=list(allowed))
+        raise ArtifactError(f"model version {version}: untrusted types in artifact: "
+                            f"{', '.join(untrusted)}") from None
     except Exception as exc:  # a hash-valid file that still won't build is a refusal too
         raise ArtifactError(f"model version {version}: {PIPELINE_FILE} could not be "
                             f"loaded: {exc}") from exc
-    if untrusted:
-        raise ArtifactError(f"model version {version}: untrusted types in artifact: "
-                            f"{', '.join(untrusted)}")
     return LoadedVersion(version=version, path=path, pipeline=pipeline, card=card,
                          files=files)

@@ -37,7 +37,9 @@ def code_revision() -> str:
     try:
         revision = subprocess.run(["git", "rev-parse", "HEAD"], cwd=config.REPO_ROOT,
                                   capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "model", "training"],
+        # The registry is output, not code: a new version there does not make the code dirty.
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "model", "training",
+                                ":(exclude)model/registry"],
                                cwd=config.REPO_ROOT, capture_output=True, text=True).stdout
         return revision + ("-dirty" if dirty.strip() else "")
     except (OSError, subprocess.CalledProcessError):

@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULTS = {
     "DATABASE_URL": f"sqlite:///{ROOT / 'var' / 'service.db'}",
     "MODEL_REGISTRY": str(ROOT / "model" / "registry"),
-    "MODEL_POLL_SECONDS": 10.0,
+    "MODEL_POLL_SECONDS": 2.0,
     "API_KEYS": "",
     "ADMIN_API_KEYS": "",
     "SCORING_REQUIRES_KEY": False,

@@ -1,15 +1,12 @@
 """The model being served: its card, and reloading the newest promoted version."""
 from __future__ import annotations
 
-import logging
-
 from flask_smorest import abort
 
 from .. import serving
 from ..schemas import ModelCardSchema
 from . import ServiceBlueprint
 
-log = logging.getLogger(__name__)
 blp = ServiceBlueprint("model", __name__, url_prefix="/v1/model",
                        description="The model card, and model reloads.")
 
@@ -32,15 +29,18 @@ def get_model():
 @blp.route("/reload", methods=["POST"])
 @blp.needs_key(admin=True)
 @blp.response(200, ModelCardSchema)
-@blp.problems(409, 429)
+@blp.problems(409, 429, 503)
 def reload_model():
-    """Load the newest promoted model; a refused artifact leaves the served one in place"""
+    """Load the promoted model now; a refused artifact leaves the served one in place"""
     slot = serving.slot()
     try:
-        scorer = slot.load()
-    except Exception as error:  # ArtifactError and friends: refuse, keep serving
-        log.error("model reload refused: %s", error)
-        held = slot.scorer.version if slot.scorer is not None else "none"
-        abort(409, message=f"The promoted model was refused ({type(error).__name__}: "
-                           f"{error}); still serving {held}.")
+        scorer = slot.reload()
+    except serving.Refused as refused:
+        version = refused.refusal["version"]
+        what = f"Model {version} was refused" if version else "No promoted model could be read"
+        abort(409, message=f"{what} ({refused.refusal['error']}); still serving "
+                           f"{refused.held or 'no model'}.")
+    except TimeoutError as error:
+        abort(503, message=f"The reload has not finished: {error}; try again.")
+    # This worker's answer; each other worker follows CURRENT within MODEL_POLL_SECONDS.
     return _card(scorer)

@@ -1,5 +1,6 @@
 """GET /v1/model, POST /v1/model/reload, and following promotions without a restart."""
 import shutil
+import time
 
 import pytest
 
@@ -78,11 +79,26 @@ def test_a_tampered_model_is_refused_and_the_old_one_kept(own_app, registry_copy
 
 
 def test_workers_follow_a_promotion_without_a_reload_call(own_app, registry_copy, scorer):
-    own_app.extensions["model"].poll_seconds = 0.0
+    own_app.extensions["model"].poll_seconds = 0.1
     client = own_app.test_client()
+
+    def served_within(seconds: float) -> str:
+        # The watcher loads off the request path: the swap shows on a later request.
+        deadline = time.monotonic() + seconds
+        while True:
+            version = client.get("/healthz").json["model_version"]
+            if version != scorer.version or time.monotonic() > deadline:
+                return version
+            time.sleep(0.05)
+
     add_version(registry_copy, scorer.version, "retrained-4")
     promote_by_hand(registry_copy, "retrained-4")
-    assert client.get("/healthz").json["model_version"] == "retrained-4"
+    assert served_within(10) == "retrained-4"
     add_version(registry_copy, scorer.version, "tampered-5", tamper=True)
     promote_by_hand(registry_copy, "tampered-5")
+    slot = own_app.extensions["model"]
+    deadline = time.monotonic() + 10
+    while slot.refused is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert slot.refused["version"] == "tampered-5"
     assert client.get("/healthz").json["model_version"] == "retrained-4"

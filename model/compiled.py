@@ -20,7 +20,7 @@ from scipy.special import expit
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
 
-from .features import ClaimCues, TrackRecordPosterior
+from .features import ClaimCues, TrackRecordPosterior, TypePrior
 from .levels import HELD_UP_FROM
 from .inputs import COUNT_COLUMNS
 
@@ -120,6 +120,8 @@ def _block(transformer, columns):
         return _onehot_block(transformer, columns[0])
     if isinstance(transformer, ClaimCues):
         return _dense_block(lambda row: transformer.transform_one(row[columns]))
+    if isinstance(transformer, TypePrior):
+        return _dense_block(lambda row: transformer.transform_one(row["source_type"]))
     if isinstance(transformer, TrackRecordPosterior):
         return _dense_block(lambda row: transformer.transform_one(
             row["source_type"], [row[c] for c in COUNT_COLUMNS]))

@@ -85,6 +85,9 @@ def factors(compiled, row: dict, request: dict, contributions, features, policy:
         "topic": f"Topic: {given('topic')}",
         "track_record": _record_label(track_record, row["source_type"]),
     }
+    # The type's one-hot weight and its prior's share are one thing to a reader: its kind.
+    kind = sum(float(contributions[index[b]]) for b in ("source_type", "type_prior"))
+    out.append((described.pop("source_type"), kind, "learned"))
     for block, label in described.items():
         out.append((label, float(contributions[index[block]]), "learned"))
     columns, values, blocks = features

@@ -81,6 +81,34 @@ class ClaimCues(TransformerMixin, BaseEstimator):
         return np.array([*CUES, "length"], dtype=object)
 
 
+class TypePrior(TransformerMixin, BaseEstimator):
+    """The log-odds of the source type's prior mean, from the policy.
+
+    This is how an elicited prior reaches the score for a type that training data never
+    shows (armed groups, exiled politicians): its weight is learned on the types the
+    data has, bounded to be non-negative, and applies to every type alike.
+    """
+
+    def __init__(self, priors=None, default_prior=(1.5, 1.5)):
+        self.priors = priors
+        self.default_prior = default_prior
+
+    def fit(self, X, y=None):
+        self.n_features_in_ = 1
+        return self
+
+    def transform_one(self, source_type: str) -> list[float]:
+        a, b = (self.priors or {}).get(source_type, self.default_prior)
+        return [math.log(a / b)]
+
+    def transform(self, X):
+        rows = np.asarray(X, dtype=object).reshape(len(X), -1)
+        return np.array([self.transform_one(str(r[0])) for r in rows], dtype=np.float64)
+
+    def get_feature_names_out(self, input_features=None):
+        return np.array(["prior_log_odds"], dtype=object)
+
+
 class TrackRecordPosterior(TransformerMixin, BaseEstimator):
     """What a source's verdict counts say beyond its type prior (Beta-binomial shrinkage).
 
@@ -119,11 +147,13 @@ class TrackRecordPosterior(TransformerMixin, BaseEstimator):
 
 # How much each block may say, relative to its L2 penalty (a weight of w divides that
 # block's penalty by w squared); chosen by cross-validation on LIAR train.
-BLOCK_WEIGHTS = {"words": 1.0, "chars": 1.0, "cues": 0.25, "source_type": 0.5, "role": 0.25,
+BLOCK_WEIGHTS = {"words": 1.0, "chars": 1.0, "cues": 0.25, "source_type": 0.5, "type_prior": 1.0, "role": 0.25,
                  "affiliation": 0.25, "region": 0.25, "channel": 0.5, "topic": 0.25,
                  "track_record": 1.0, "context": 1.0}
 
 TRACK_RECORD_BOUNDS = {"held_up_log_odds": (0.0, None), "mean_level": (0.0, None)}
+# A kind of source with a better prior never scores lower for it.
+TYPE_PRIOR_BOUNDS = {"prior_log_odds": (0.0, None)}
 
 
 def build_features(priors: dict, params: dict | None = None) -> ColumnTransformer:
@@ -142,6 +172,7 @@ def build_features(priors: dict, params: dict | None = None) -> ColumnTransforme
                                       dtype=np.float64), "claim"),
             ("cues", ClaimCues(), "claim"),
             ("source_type", OneHotEncoder(handle_unknown="ignore"), ["source_type"]),
+            ("type_prior", TypePrior(priors=priors), ["source_type"]),
             ("role", TfidfVectorizer(min_df=2, sublinear_tf=True, dtype=np.float64), "role"),
             ("affiliation", OneHotEncoder(handle_unknown="ignore"),
              ["affiliation"]),

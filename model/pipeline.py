@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 from sklearn.pipeline import Pipeline
 
-from .features import TRACK_RECORD_BOUNDS, build_features
+from .features import TRACK_RECORD_BOUNDS, TYPE_PRIOR_BOUNDS, build_features
 from .inputs import COLUMNS, to_row
 from .ordinal import OrdinalLogit
 from .policy import Policy
@@ -34,6 +34,8 @@ def constraints(names: np.ndarray, policy: Policy, X) -> tuple[dict, dict, dict,
     index = {name: i for i, name in enumerate(names)}
     for feature, bound in TRACK_RECORD_BOUNDS.items():
         bounds[index[f"track_record__{feature}"]] = bound
+    for feature, bound in TYPE_PRIOR_BOUNDS.items():
+        bounds[index[f"type_prior__{feature}"]] = bound
     for name, modifier in policy.modifiers.items():
         j = index[f"context__{name}"]
         column = np.asarray(X[:, j].todense()).ravel() if hasattr(X, "todense") else X[:, j]

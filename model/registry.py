@@ -43,6 +43,7 @@ TRUSTED_TYPES: tuple[str, ...] = (
     "model.credibility.CredibilityModel",
     "model.features.ClaimCues",
     "model.features.TrackRecordPosterior",
+    "model.features.TypePrior",
 )
 
 _NAME = re.compile(r"[A-Za-z0-9._-]{1,128}")

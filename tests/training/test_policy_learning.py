@@ -67,6 +67,7 @@ def test_learning_never_crosses_the_policy_sign(make_claims, policy, small_param
 def test_too_few_rows_either_way_keeps_the_policy(policy):
     from scipy import sparse
     names = np.array(["track_record__held_up_log_odds", "track_record__mean_level",
+                      "type_prior__prior_log_odds",
                       *(f"context__{m}" for m in policy.modifiers)])
     X = np.zeros((100, len(names)))
     X[: policy.learn_from_rows - 1, names.tolist().index("context__party_to_event")] = 1.0

@@ -31,6 +31,8 @@ def create_app(config: dict | None = None) -> Flask:
     serving.init_app(app)
     app.extensions["policy"] = load_policy()
     app.before_request(_refuse_non_json_bodies)
+    app.before_request(_refuse_unstorable_text)
+    app.after_request(_no_sniffing)
     _init_cors(app)
 
     service_api = ServiceApi(app)
@@ -46,6 +48,25 @@ def _refuse_non_json_bodies():
     if request.method in BODY_METHODS and request.content_length and not request.is_json:
         return problem(415, "Send the body as application/json.")
     return None
+
+
+def _refuse_unstorable_text():
+    from .api import UNSTORABLE, unstorable
+
+    # No id holds a NUL; a database would refuse the lookup itself (PostgreSQL) instead.
+    if unstorable(request.path):
+        return problem(404, "Nothing has this id.")
+    bad = {name: [UNSTORABLE] for name, value in request.args.items(multi=True)
+           if unstorable(name) or unstorable(value)}
+    if bad:
+        return problem(422, "The request did not pass validation; see errors.", bad)
+    return None
+
+
+def _no_sniffing(response):
+    # Every answer, errors included: a browser must not read JSON or text as HTML or script.
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _init_cors(app) -> None:

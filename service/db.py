@@ -8,11 +8,14 @@ import click
 from flask import current_app, g
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from .config import ROOT
 
 ALEMBIC_INI = ROOT / "alembic.ini"
+RETRY_AFTER_SECONDS = 5
 
 
 def make_engine(url: str):
@@ -20,7 +23,8 @@ def make_engine(url: str):
     parsed = make_url(url)
     if not parsed.drivername.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, future=True)
-    if parsed.database and parsed.database != ":memory:":
+    # A "file:...?uri=true" name is an SQLite URI (e.g. mode=ro), not a path to make.
+    if parsed.database and parsed.database != ":memory:" and "uri" not in parsed.query:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": 30})
 
@@ -53,6 +57,8 @@ def init_app(app) -> None:
                               expire_on_commit=False),
     }
     app.teardown_appcontext(_close_sessions)
+    app.register_error_handler(OperationalError, _unavailable)
+    app.register_error_handler(PoolTimeout, _unavailable)
     app.cli.add_command(migrate_command)
 
 
@@ -74,6 +80,16 @@ def _close_sessions(_exc=None):
     reader = g.pop("db_read", None)
     if reader is not None:
         reader.close()
+
+
+def _unavailable(error):
+    """Unreachable, read-only or full: the transaction rolled back, so a retry is safe."""
+    from .problems import problem
+
+    current_app.logger.error("database unavailable: %s", type(error).__name__)
+    g.retry_after = RETRY_AFTER_SECONDS  # kept by the limiter's Retry-After filter
+    return problem(503, "The database is unavailable; nothing was stored. Try again shortly.",
+                   headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
 def reachable(app) -> str | None:

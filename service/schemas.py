@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import current_app
 from marshmallow import Schema, ValidationError, fields, post_dump, post_load, validate, validates
-from marshmallow import validates_schema
+from marshmallow import INCLUDE, validates_schema
 
 from model.levels import LEVELS
 
@@ -53,10 +53,15 @@ class ContextSchema(Schema):
                              metadata={"description": "Who passed the claim on, nearest first"})
     first_hand = fields.Boolean(load_default=False)
     channel = fields.String(validate=TEXT, metadata={"example": "statement"})
-    corroborations = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1000),
+    corroborations = fields.Integer(load_default=0, strict=True,  # 2.5 is not a count
+                                    validate=validate.Range(min=0, max=1000),
                                     metadata={"description": "Independent sources that agree"})
-    evidence = fields.List(fields.Raw(validate=_evidence_item), load_default=list,
-                           metadata={"description": 'URL strings or {"url", "verified"} objects'})
+    evidence = fields.List(fields.Raw(validate=_evidence_item, metadata={"oneOf": [
+        {"type": "string", "minLength": 1, "pattern": r"\S"},
+        {"type": "object", "required": ["url"], "additionalProperties": False,
+         "properties": {"url": {"type": "string"}, "verified": {"type": "boolean"}}}]}),
+        load_default=list,
+        metadata={"description": 'URL strings or {"url", "verified"} objects'})
     published_at = fields.Date()
     topic = fields.String(validate=TEXT, metadata={"example": "military"})
 
@@ -69,9 +74,11 @@ class ContextSchema(Schema):
 
 class AssessmentRequestSchema(Schema):
     claim = fields.String(required=True, metadata={
-        "description": "The claim, up to MAX_CLAIM_CHARS characters",
+        "description": "The claim, up to MAX_CLAIM_CHARS characters", "pattern": r"\S",
         "example": "Since March 10 Kyiv has lost over 100 men and six tanks."})
-    source = fields.Nested(SourceInputSchema, required=True)
+    source = fields.Nested(SourceInputSchema, required=True, metadata={
+        "description": "A registered source by id, or one described by name and/or type",
+        "anyOf": [{"required": [key]} for key in ("id", "name", "type")]})
     context = fields.Nested(ContextSchema)
 
     @validates("claim")
@@ -144,7 +151,8 @@ class SourceQuerySchema(Schema):
     q = fields.String(validate=validate.Length(max=200),
                       metadata={"description": "Part of a name or alias"})
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    # Bounded: the database's integers are 64-bit, and no registry is a billion sources long.
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10**9))
 
 
 class SourceListSchema(Schema):
@@ -259,6 +267,9 @@ class TaxonomySchema(Schema):
 
 
 class ModelCardSchema(Schema):
+    class Meta:
+        unknown = INCLUDE  # the card carries more than these two; the document says so
+
     version = fields.String()
     policy_version = fields.String()
 

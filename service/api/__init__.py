@@ -6,12 +6,54 @@ import http
 
 from flask import current_app
 from flask_smorest import Blueprint
+from webargs.flaskparser import FlaskParser
+from webargs.flaskparser import abort as webargs_abort
 
 from .. import keys
 from ..problems import problem
 
 
+UNSTORABLE = "Text may not contain NUL characters or unpaired surrogates."
+
+
+def unstorable(text: str) -> bool:
+    """PostgreSQL refuses NUL in text, and no database encodes a lone surrogate."""
+    return "\x00" in text or any("\ud800" <= c <= "\udfff" for c in text)
+
+
+def _unstorable_paths(value, path: str = ""):
+    if isinstance(value, str):
+        if unstorable(value):
+            yield path or "body"
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            child = f"{path}.{key}" if path else str(key)
+            if unstorable(str(key)):
+                yield child
+            yield from _unstorable_paths(item, child)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _unstorable_paths(item, f"{path}.{index}" if path else str(index))
+
+
+class BodyParser(FlaskParser):
+    """webargs' parser; JSON that Python's decoder cannot take in is bad JSON too."""
+
+    def _raw_load_json(self, req):
+        try:
+            body = super()._raw_load_json(req)
+        # 10,000 nested lists, or an integer of over 4,300 digits: a 400, not a 500.
+        except (RecursionError, ValueError) as error:
+            self._handle_invalid_json_error(error, req)
+        paths = list(_unstorable_paths(body))
+        if paths:
+            webargs_abort(422, messages={"json": {path: [UNSTORABLE] for path in paths}})
+        return body
+
+
 class ServiceBlueprint(Blueprint):
+    ARGUMENTS_PARSER = BodyParser()
+
     def problems(self, *codes: int):
         """Document the problem responses a view can give besides the default one."""
         def decorate(view):

@@ -93,7 +93,7 @@ def create_batch(body):
 
 @blp.route("/<string:assessment_id>", methods=["GET"])
 @blp.response(200, AssessmentSchema)
-@blp.problems(404, 429)
+@blp.problems(404, 429, 503)
 def get_assessment(assessment_id):
     """A stored assessment, as it was answered"""
     stored = db.session().get(Assessment, assessment_id)
@@ -106,7 +106,7 @@ def get_assessment(assessment_id):
 @blp.needs_key()
 @blp.arguments(VerdictSchema)
 @blp.response(200, SourceRecordSchema)
-@blp.problems(404, 413, 415, 429)
+@blp.problems(404, 413, 415, 429, 503)
 def post_verdict(fields, assessment_id):
     """Record a fact-check verdict; answers with the source's updated record"""
     scorer = serving.slot().scorer
@@ -131,7 +131,7 @@ def post_verdict(fields, assessment_id):
 @blp.route("/<string:assessment_id>/claimreview", methods=["GET"])
 @blp.response(200, ClaimReviewSchema, content_type=JSON_LD,
               description="schema.org ClaimReview JSON-LD")
-@blp.problems(404, 429)
+@blp.problems(404, 429, 503)
 def get_claim_review(assessment_id):
     """The assessment as schema.org ClaimReview, rated by the desk's verdict if there is one"""
     session = db.session()

@@ -30,5 +30,4 @@ def init_app(app, api) -> None:
 def _page_headers(response):
     if request.endpoint in PAGE_ENDPOINTS:
         response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-        response.headers["X-Content-Type-Options"] = "nosniff"
     return response

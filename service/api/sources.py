@@ -28,7 +28,7 @@ def _conflict(taken: records.NameTaken):
 @blp.route("", methods=["GET"])
 @blp.arguments(SourceQuerySchema, location="query")
 @blp.response(200, SourceListSchema)
-@blp.problems(429)
+@blp.problems(429, 503)
 def list_sources(query):
     """Registered sources, optionally those with a name or alias containing `q`"""
     session = db.session()
@@ -50,7 +50,7 @@ def list_sources(query):
 @blp.needs_key()
 @blp.arguments(SourceCreateSchema)
 @blp.response(201, SourceRecordSchema)
-@blp.problems(409, 413, 415, 429)
+@blp.problems(409, 413, 415, 429, 503)
 def create_source(fields):
     """Register a source; its track record starts from what the model trained on"""
     scorer = serving.slot().scorer
@@ -66,7 +66,7 @@ def create_source(fields):
 
 @blp.route("/<string:source_id>", methods=["GET"])
 @blp.response(200, SourceRecordSchema)
-@blp.problems(404, 429)
+@blp.problems(404, 429, 503)
 def get_source(source_id):
     """One registered source"""
     source = db.session().get(Source, source_id)
@@ -79,7 +79,7 @@ def get_source(source_id):
 @blp.needs_key()
 @blp.arguments(SourcePatchSchema)
 @blp.response(200, SourceRecordSchema)
-@blp.problems(404, 409, 413, 415, 429)
+@blp.problems(404, 409, 413, 415, 429, 503)
 def patch_source(fields, source_id):
     """Change a source's names or description; its track record is left as it is"""
     try:

@@ -1,5 +1,6 @@
 """Real gunicorn, two workers, on a free port: score, count verdicts and metrics through it."""
 import concurrent.futures
+import contextlib
 import json
 import os
 import socket
@@ -53,10 +54,17 @@ def server(scorer, model_registry_dir, tmp_path):
            # Other runs on this machine may share the Redis counts: this test is not about limits.
            "RATELIMIT_APPLICATION": "100000 per minute"}
     (tmp_path / "metrics").mkdir()
-    log = open(tmp_path / "gunicorn.log", "w+", encoding="utf-8")
+    with gunicorn(env, tmp_path / "gunicorn.log") as base:
+        yield base, tmp_path / "gunicorn.log"
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict, log_path):
+    """`gunicorn -c gunicorn.conf.py` under `env`, once /readyz answers 200; stopped after."""
+    log = open(log_path, "w+", encoding="utf-8")
     process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
                                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+    base = f"http://{env['HOST']}:{env['PORT']}"
     try:
         deadline = time.monotonic() + 180
         while True:
@@ -65,10 +73,10 @@ def server(scorer, model_registry_dir, tmp_path):
                     break
             except OSError:
                 pass
-            assert process.poll() is None, (tmp_path / "gunicorn.log").read_text()
+            assert process.poll() is None, log_path.read_text()
             assert time.monotonic() < deadline, "gunicorn never became ready"
             time.sleep(0.5)
-        yield base, tmp_path / "gunicorn.log"
+        yield base
     finally:
         process.terminate()
         process.wait(timeout=60)

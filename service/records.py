@@ -8,7 +8,7 @@ from model.levels import LEVELS
 from model.names import normalise_name
 from model.roles import classify_source
 
-from .tables import COUNT_COLUMNS, Source, SourceName, utcnow
+from .tables import COUNT_COLUMNS, Assessment, Source, SourceName, Verdict, utcnow
 
 IDENTITY = ("type", "role", "affiliation", "country")
 
@@ -106,6 +106,21 @@ def track_record(counts: dict | None) -> dict | None:
         return None
     counts = {level: int(counts.get(level, 0) or 0) for level in LEVELS}
     return {"counts": counts, "total": sum(counts.values())}
+
+
+def by_topic(session, source_id: str) -> dict[str, dict]:
+    """The source's verdicts counted per topic of the assessed claim (its context.topic);
+    claims without a topic are left out. Read from the verdict rows themselves."""
+    found: dict[str, dict] = {}
+    rows = session.execute(select(Assessment.input, Verdict.verdict)
+                           .join(Verdict, Verdict.assessment_id == Assessment.id)
+                           .where(Assessment.source_id == source_id))
+    for given, level in rows:
+        topic = str(((given or {}).get("context") or {}).get("topic") or "").strip().lower()
+        if topic and level in LEVELS:
+            counts = found.setdefault(topic, dict.fromkeys(LEVELS, 0))
+            counts[level] += 1
+    return {topic: track_record(counts) for topic, counts in sorted(found.items())}
 
 
 def record(source: Source | None, inline: dict | None = None, counts=None,

@@ -105,10 +105,17 @@ class BatchRequestSchema(Schema):
                         metadata={"description": "Assessment requests, up to MAX_BATCH_ITEMS"})
 
 
-class TrackRecordSchema(Schema):
+class TopicRecordSchema(Schema):
     counts = fields.Dict(keys=fields.String(validate=validate.OneOf(LEVELS)),
                          values=fields.Integer())
     total = fields.Integer()
+
+
+class TrackRecordSchema(TopicRecordSchema):
+    by_topic = fields.Dict(
+        keys=fields.String(), values=fields.Nested(TopicRecordSchema),
+        metadata={"description": "Only in GET /v1/sources/{id}: the verdicts per topic of "
+                                 "the assessed claims (claims without a topic left out)"})
 
 
 class ReliabilitySchema(Schema):

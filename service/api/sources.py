@@ -68,11 +68,14 @@ def create_source(fields):
 @blp.response(200, SourceRecordSchema)
 @blp.problems(404, 429, 503)
 def get_source(source_id):
-    """One registered source"""
-    source = db.session().get(Source, source_id)
+    """One registered source, its track record also broken down by topic"""
+    session = db.session()
+    source = session.get(Source, source_id)
     if source is None:
         abort(404, message="No source has this id.")
-    return _record(source)
+    answer = _record(source)
+    answer["track_record"]["by_topic"] = records.by_topic(session, source.id)
+    return answer
 
 
 @blp.route("/<string:source_id>", methods=["PATCH"])

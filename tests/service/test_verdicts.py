@@ -20,13 +20,14 @@ def database_url(any_database):
 
 @pytest.fixture
 def stored(app):
-    def make(source_id=None, name=None, source_type="state_agency"):
+    def make(source_id=None, name=None, source_type="state_agency", topic=None):
         output_source = {"id": source_id, "name": name, "aliases": [], "type": source_type,
                          "role": None, "affiliation": "Russia", "country": "RU", "notes": None,
                          "track_record": None, "reliability": None}
         with app.app_context(), db.transaction() as writer:
             assessment = Assessment(
-                id=new_id(), input={"claim": "c", "source": {"name": name}},
+                id=new_id(), input={"claim": "c", "source": {"name": name},
+                                    **({"context": {"topic": topic}} if topic else {})},
                 output={"source": output_source}, model_version="stored-by-test",
                 policy_version="p", source_id=source_id,
                 source_key=normalise_name(name) if name and not source_id else None)
@@ -61,6 +62,22 @@ def test_a_verdict_counts_once_on_the_source_and_answers_with_it(client, writer_
     assert response.json["id"] == source_id
     assert response.json["track_record"]["counts"]["false"] == 1
     assert response.json["track_record"]["total"] == 1
+
+
+def test_the_record_breaks_down_by_topic(client, writer_headers, stored, source_id):
+    given = [("Military", "false"), ("military", "true"), ("energy", "false"),
+             (None, "half-true")]
+    ids = []
+    for topic, level in given:
+        ids.append(stored(source_id, topic=topic))
+        assert verdict(client, writer_headers, ids[-1], level).status_code == 200
+    assert verdict(client, writer_headers, ids[1], "mostly-true").status_code == 200  # replaced
+    record = client.get(f"/v1/sources/{source_id}").json["track_record"]
+    assert record["total"] == 4
+    by_topic = {topic: {k: v for k, v in part["counts"].items() if v}
+                for topic, part in record["by_topic"].items()}
+    assert by_topic == {"energy": {"false": 1}, "military": {"false": 1, "mostly-true": 1}}
+    assert record["by_topic"]["military"]["total"] == 2
 
 
 def test_a_second_verdict_replaces_the_first_without_double_counting(client, writer_headers,

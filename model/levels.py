@@ -7,10 +7,6 @@ LEVEL_INDEX = {level: i for i, level in enumerate(LEVELS)}
 HELD_UP_FROM = LEVEL_INDEX["half-true"]
 
 
-def empty_counts() -> dict[str, int]:
-    return {level: 0 for level in LEVELS}
-
-
 def held_up(counts: dict[str, int]) -> tuple[int, int]:
     """(claims that held up, all claims) in a six-level counts dict."""
     total = sum(int(counts.get(level, 0)) for level in LEVELS)

@@ -6,23 +6,15 @@ modifiers, the per-source ``track_records.json`` and the raw ``policy.json``), s
 """
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import numpy as np
 import pytest
+import synthetic_claims as synthetic
 import yaml
 
 
-def _load_synthetic():
-    path = Path(__file__).with_name("synthetic_claims.py")
-    spec = importlib.util.spec_from_file_location("_model_tests_synthetic_claims", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
-
-synthetic = _load_synthetic()
 
 
 @pytest.fixture(scope="session")

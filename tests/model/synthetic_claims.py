@@ -5,8 +5,8 @@ Deterministic by seed. Verdicts depend on some words of the claim and on the sou
 events, relays, first-hand, corroborations, evidence), which the data leaves unset, as
 public benchmarks do. Written for the tests: no row of any real dataset is in here.
 
-Loaded by file path from tests/model/conftest.py and tests/training/conftest.py (the
-suite runs with --import-mode=importlib, so it is not importable by name).
+Imported by name (`import synthetic_claims`): pyproject.toml puts tests/model on the
+import path for pytest.
 """
 from __future__ import annotations
 

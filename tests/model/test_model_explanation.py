@@ -6,29 +6,21 @@ context modifiers: their weights must be the house policy's, and say so.
 from __future__ import annotations
 
 import copy
-import importlib.util
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+import synthetic_claims as synthetic
 
 from model.inputs import relay_hops, to_row
 from model.levels import HELD_UP_FROM, LEVELS
 from model.pipeline import frame
 
 
-def _synthetic():
-    path = Path(__file__).with_name("synthetic_claims.py")
-    spec = importlib.util.spec_from_file_location("_explanation_synthetic_claims", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
-
-S = _synthetic().strategies()
+S = synthetic.strategies()
 HYPOTHESIS = settings(max_examples=120, deadline=None,
                       suppress_health_check=[HealthCheck.too_slow])
 

@@ -2,24 +2,16 @@
 from __future__ import annotations
 
 import copy
-import importlib.util
-from pathlib import Path
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+import synthetic_claims as synthetic
 
 from model.levels import LEVELS
 
 
-def _synthetic():
-    path = Path(__file__).with_name("synthetic_claims.py")
-    spec = importlib.util.spec_from_file_location("_monotone_synthetic_claims", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
-
-S = _synthetic().strategies()
+S = synthetic.strategies()
 PROPERTY = settings(max_examples=80, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 TOLERANCE = 1e-12

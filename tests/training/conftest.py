@@ -1,14 +1,13 @@
 """Synthetic training data as JSONL files, and a registry trained on them.
 
-The generator lives in tests/model/synthetic_claims.py (loaded by path: the suite runs
-with --import-mode=importlib). Nothing here reads LIAR; tests that do skip without it.
+The generator lives in tests/model/synthetic_claims.py (on the import path through
+pyproject.toml). Nothing here reads LIAR; tests that do skip without it.
 """
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 
 import pytest
+import synthetic_claims as synthetic
 
 
 def pytest_configure(config):
@@ -16,15 +15,7 @@ def pytest_configure(config):
         "markers", "slow: retrains on LIAR (about a minute); deselect with -m 'not slow'")
 
 
-def _load_synthetic():
-    path = Path(__file__).resolve().parent.parent / "model" / "synthetic_claims.py"
-    spec = importlib.util.spec_from_file_location("_training_tests_synthetic_claims", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
-
-synthetic = _load_synthetic()
 
 
 @pytest.fixture(scope="session")

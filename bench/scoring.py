@@ -19,6 +19,7 @@ from pathlib import Path
 sys.path[0] = str(Path(__file__).resolve().parents[1])  # the repo, not bench/ (bench/http.py)
 
 from model.pipeline import frame  # noqa: E402
+from model.registry import load_version  # noqa: E402
 from model.scoring import Scorer  # noqa: E402
 from training import config, datasets  # noqa: E402
 
@@ -61,7 +62,8 @@ def main(argv=None) -> int:
 
     scorer.assess_many(requests[:500], records[:500])                 # warm caches
     explained = timings(lambda p: scorer.assess(*p), pairs)
-    one_row = timings(lambda row: scorer.pipeline.predict_proba(frame([row])), rows[:300])
+    pipeline = load_version(args.registry, scorer.version).pipeline
+    one_row = timings(lambda row: pipeline.predict_proba(frame([row])), rows[:300])
     started = time.perf_counter()
     for start in range(0, len(requests), 1000):
         scorer.assess_many(requests[start:start + 1000], records[start:start + 1000],

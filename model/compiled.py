@@ -1,104 +1,152 @@
-"""The fitted pipeline compiled to a direct sparse dot product, for one claim at a time.
+"""The fitted pipeline as a direct sparse dot product, built from plain data.
 
 ``Pipeline.predict_proba`` on a one-row DataFrame spends most of its time in pandas and
-validation. Here each block of the ColumnTransformer becomes a small function that
-yields (column, value) pairs from a flat row, using the fitted vocabularies, idf and
-categories; the score's weights and both side models' weights sit in one dense matrix,
-so one indexed product gives the score's contributions and the six levels.
-A test checks that the values equal ``ColumnTransformer.transform`` to 1e-9.
+validation, and loading it needs scikit-learn (the largest part of a worker's memory
+and start-up time). Here each feature block is a small function that yields (column,
+value) pairs from a flat row, rebuilt from the ``spec`` and ``arrays`` that
+``compiler.compile_pipeline`` wrote at save time: vocabularies, analyzer settings, idf,
+categories and priors. The score's weights and both side models' weights sit in one
+dense matrix, so one indexed product gives the score's contributions and the six levels.
+Nothing here imports scikit-learn or scipy.sparse. A test checks the values against
+``Pipeline.predict_proba`` to 1e-9.
 """
 from __future__ import annotations
 
 import math
+import re
+from bisect import bisect_right
 from collections import Counter
-from itertools import chain
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
-from scipy import sparse
-from scipy.special import expit
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
 
-from .features import ClaimCues, TrackRecordPosterior, TypePrior
-from .levels import HELD_UP_FROM
+from .cues import claim_cues, prior_log_odds, record_shift
 from .inputs import COUNT_COLUMNS
+from .levels import HELD_UP_FROM
 
+SPEC_FORMAT = 1       # bumped whenever the meaning of the spec changes
 WORD_CACHE = 50_000   # distinct words whose character n-grams are remembered
-EMPTY = (np.empty(0, dtype=np.intp), np.empty(0))
+_WHITE_SPACES = re.compile(r"\s\s+")   # as scikit-learn's char_wb analyzer collapses them
 
 
-def _tfidf_block(vectorizer: TfidfVectorizer, column: str):
-    if vectorizer.norm != "l2" or vectorizer.binary or not vectorizer.use_idf:
-        raise ValueError("compiled pipeline supports l2-normalised tf-idf only")
-    analyze = vectorizer.build_analyzer()
-    vocabulary = vectorizer.vocabulary_
-    sublinear = vectorizer.sublinear_tf
+def word_ngrams(tokens: list[str], low: int, high: int) -> list[str]:
+    """scikit-learn's word n-grams of a token list, in its order."""
+    if high == 1:
+        return tokens
+    out = list(tokens) if low == 1 else []
+    for n in range(max(low, 2), min(high, len(tokens)) + 1):
+        out.extend(" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
+    return out
 
-    if vectorizer.analyzer == "char_wb":
+
+def char_wb_ngrams(word: str, low: int, high: int) -> list[str]:
+    """scikit-learn's char_wb n-grams of one word: padded with a space each side, a word
+    shorter than n counted once."""
+    padded = f" {word} "
+    size = len(padded)
+    out = []
+    for n in range(low, high + 1):
+        if size <= n:
+            out.append(padded)
+            break
+        out.extend(padded[i:i + n] for i in range(size - n + 1))
+    return out
+
+
+def _tfidf_counter(spec: dict):
+    """text -> Counter of block columns, as the fitted vectorizer counts them."""
+    vocabulary = {term: j for j, term in enumerate(spec["vocabulary"])}
+    low, high = spec["ngram_range"]
+    lower = str.lower if spec["lowercase"] else str
+    if spec["analyzer"] == "char_wb":
         # char_wb n-grams never cross a word boundary, so each word's columns are cached.
-        preprocess = vectorizer.build_preprocessor()
-
         @lru_cache(maxsize=WORD_CACHE)
         def word_columns(word):
-            return tuple(j for j in map(vocabulary.get, analyze(word)) if j is not None)
+            return tuple(j for j in map(vocabulary.get, char_wb_ngrams(word, low, high))
+                         if j is not None)
 
         def counted(text):
-            counts = Counter()
-            for word in preprocess(text).split():
-                counts.update(word_columns(word))
-            return counts
+            words = _WHITE_SPACES.sub(" ", lower(text)).split()
+            return Counter(chain.from_iterable(map(word_columns, words)))
     else:
+        findall = re.compile(spec["token_pattern"]).findall
+
         def counted(text):
-            return Counter(j for j in map(vocabulary.get, analyze(text)) if j is not None)
+            grams = word_ngrams(findall(lower(text)), low, high)
+            return Counter(j for j in map(vocabulary.get, grams) if j is not None)
+    return counted
 
-    idf_array = np.asarray(vectorizer.idf_, dtype=np.float64)
 
-    def block(row):
-        counts = counted(row[column])
-        if not counts:
-            return EMPTY
+def _tfidf_block(spec: dict, arrays: dict):
+    counted = _tfidf_counter(spec)
+    column, sublinear = spec["column"], spec["sublinear_tf"]
+    idf = arrays[f"idf.{spec['name']}"]
+
+    def weighted(counts):
         columns = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
         tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
         if sublinear:
             tf = np.log(tf, out=tf) + 1.0
-        values = tf * idf_array[columns]
+        return columns, tf * idf[columns]
+
+    def block(row):
+        counts = counted(row[column])
+        if not counts:
+            return np.empty(0, dtype=np.intp), np.empty(0)
+        columns, values = weighted(counts)
         return columns, values / math.sqrt(values @ values)
 
-    def many(rows):
+    def many(rows, weights):
         counts = [counted(row[column]) for row in rows]
         lengths = np.fromiter(map(len, counts), dtype=np.intp, count=len(counts))
-        total = int(lengths.sum())
-        columns = np.fromiter(chain.from_iterable(counts), dtype=np.intp, count=total)
-        tf = np.fromiter(chain.from_iterable(c.values() for c in counts), dtype=np.float64,
-                         count=total)
-        if sublinear:
-            tf = np.log(tf, out=tf) + 1.0
-        values = tf * idf_array[columns]
-        indptr = np.concatenate([[0], np.cumsum(lengths)])
+        out = np.zeros((len(rows), weights.shape[1]))
+        if not lengths.any():
+            return out
+        columns, values = weighted(_Flat(counts, int(lengths.sum())))
+        starts = np.concatenate([[0], np.cumsum(lengths)])
         squares = np.concatenate([[0.0], np.cumsum(values * values)])
-        norms = np.sqrt(squares[indptr[1:]] - squares[indptr[:-1]])
+        norms = np.sqrt(squares[starts[1:]] - squares[starts[:-1]])
         values /= np.repeat(np.where(norms > 0, norms, 1.0), lengths)
-        return sparse.csr_matrix((values, columns, indptr),
-                                 shape=(len(rows), len(idf_array)))
+        # Each row's entries are contiguous: sum them per row (rows without any stay 0).
+        filled = lengths > 0
+        out[filled] = np.add.reduceat(values[:, None] * weights[columns],
+                                      starts[:-1][filled], axis=0)
+        return out
     return block, many
 
 
-def _onehot_block(encoder: OneHotEncoder, column: str):
-    if encoder.drop_idx_ is not None or getattr(encoder, "_infrequent_enabled", False):
-        raise ValueError("compiled pipeline supports plain one-hot encoders only")
-    index = {str(c): i for i, c in enumerate(encoder.categories_[0])}
+class _Flat:
+    """Many Counters read as one: keys() and values() chained, for ``weighted``."""
+
+    def __init__(self, counters, size: int):
+        self.counters, self.size = counters, size
+
+    def __len__(self):
+        return self.size
+
+    def keys(self):
+        return chain.from_iterable(c.keys() for c in self.counters)
+
+    def values(self):
+        return chain.from_iterable(c.values() for c in self.counters)
+
+
+def _onehot_block(spec: dict):
+    index = {category: i for i, category in enumerate(spec["categories"])}
+    column = spec["column"]
 
     def block(row):
         j = index.get(row[column])
         return ([j], [1.0]) if j is not None else ([], [])
 
-    def many(rows):
+    def many(rows, weights):
         found = np.fromiter((index.get(row[column], -1) for row in rows), dtype=np.intp,
                             count=len(rows))
-        hit = np.flatnonzero(found >= 0)
-        return sparse.csr_matrix((np.ones(len(hit)), (hit, found[hit])),
-                                 shape=(len(rows), len(index)))
+        out = np.zeros((len(rows), weights.shape[1]))
+        hit = found >= 0
+        out[hit] = weights[found[hit]]
+        return out
     return block, many
 
 
@@ -108,71 +156,70 @@ def _dense_block(values_of):
         columns = [j for j, v in enumerate(values) if v != 0.0]
         return columns, [values[j] for j in columns]
 
-    def many(rows):
-        return np.array([values_of(row) for row in rows], dtype=np.float64)
+    def many(rows, weights):
+        return np.array([values_of(row) for row in rows], dtype=np.float64) @ weights
     return block, many
 
 
-def _block(transformer, columns):
-    if isinstance(transformer, TfidfVectorizer):
-        return _tfidf_block(transformer, columns)
-    if isinstance(transformer, OneHotEncoder):
-        return _onehot_block(transformer, columns[0])
-    if isinstance(transformer, ClaimCues):
-        return _dense_block(lambda row: transformer.transform_one(row[columns]))
-    if isinstance(transformer, TypePrior):
-        return _dense_block(lambda row: transformer.transform_one(row["source_type"]))
-    if isinstance(transformer, TrackRecordPosterior):
-        return _dense_block(lambda row: transformer.transform_one(
-            row["source_type"], [row[c] for c in COUNT_COLUMNS]))
-    if transformer == "passthrough" or (isinstance(transformer, FunctionTransformer)
-                                        and transformer.func is None):
+def _block(spec: dict, arrays: dict):
+    kind = spec["kind"]
+    if kind == "tfidf":
+        return _tfidf_block(spec, arrays)
+    if kind == "onehot":
+        return _onehot_block(spec)
+    if kind == "cues":
+        column = spec["column"]
+        return _dense_block(lambda row: claim_cues(row[column]))
+    if kind in ("type_prior", "track_record"):
+        priors = {k: tuple(v) for k, v in spec["priors"].items()}
+        default = tuple(spec["default_prior"])
+        if kind == "type_prior":
+            return _dense_block(lambda row: prior_log_odds(priors, default, row["source_type"]))
+        return _dense_block(lambda row: record_shift(
+            priors, default, row["source_type"], [row[c] for c in COUNT_COLUMNS]))
+    if kind == "passthrough":
+        columns = spec["columns"]
         return _dense_block(lambda row: [float(row[c]) for c in columns])
-    raise ValueError(f"compiled pipeline cannot run {type(transformer).__name__}")
+    raise ValueError(f"unknown feature block kind {kind!r}")
 
 
 class CompiledPipeline:
-    """Feature values, score contributions and level probabilities of one flat row."""
+    """Feature values, score contributions and level probabilities of flat rows."""
 
-    def __init__(self, pipeline):
-        features, model = pipeline.named_steps["features"], pipeline.named_steps["model"]
-        weights = features.transformer_weights or {}
+    def __init__(self, spec: dict, arrays: dict):
+        if spec.get("format") != SPEC_FORMAT:
+            raise ValueError(f"scorer spec format {spec.get('format')!r}; this code reads "
+                             f"format {SPEC_FORMAT}")
+        self.spec = spec
         self.blocks = []   # (name, function of one row, first column, block weight)
         self.batch_blocks = []   # (function of many rows, column slice, block weight)
-        for name, transformer, columns in features.transformers_:
-            if transformer == "drop" or name == "remainder":
-                continue
-            where = features.output_indices_[name]
-            one, many = _block(transformer, columns)
-            weight = float(weights.get(name, 1.0))
-            self.blocks.append((name, one, where.start, weight))
-            self.batch_blocks.append((many, where, weight))
+        for block in spec["blocks"]:
+            one, many = _block(block, arrays)
+            where = slice(block["start"], block["start"] + block["width"])
+            self.blocks.append((block["name"], one, block["start"], float(block["weight"])))
+            self.batch_blocks.append((many, where, float(block["weight"])))
         self.block_names = [name for name, *_ in self.blocks]
+        self._starts = [start for _, _, start, _ in self.blocks]
         self._block_numbers = np.arange(len(self.blocks))
-        self.feature_names = features.get_feature_names_out()
-        score = model.score_model_
-        lower, upper = model.sides_
-        # Column 0: the score's weights; then each side model's class weights.
-        self.weights = np.column_stack([score.coef_, *self._side_weights(lower),
-                                        *self._side_weights(upper)])
+        self.weights = np.asarray(arrays["weights"], dtype=np.float64)
+        if self.weights.shape != (spec["n_features"], 1 + 2 * HELD_UP_FROM):
+            raise ValueError(f"scorer weights have shape {self.weights.shape}, not "
+                             f"({spec['n_features']}, {1 + 2 * HELD_UP_FROM})")
         self.score_weights = self.weights[:, 0].tolist()
-        self.side_intercepts = (self._side_intercepts(lower), self._side_intercepts(upper))
-        self.intercept = -float(score.cutpoints_[HELD_UP_FROM - 1])
+        self.side_intercepts = tuple(np.asarray(arrays["side_intercepts"], dtype=np.float64))
+        self.intercept = float(spec["intercept"])
+        self.stop_words = frozenset(spec["stop_words"])
 
-    @staticmethod
-    def _side_weights(model):
-        coef = np.zeros((HELD_UP_FROM, model.coef_.shape[1]))
-        coef[model.classes_] = model.coef_ if len(model.classes_) > 2 else np.vstack(
-            [-model.coef_[0] / 2, model.coef_[0] / 2])
-        return list(coef)
-
-    @staticmethod
-    def _side_intercepts(model):
-        # Absent classes get -inf so that they take no probability, as in predict_proba.
-        out = np.full(HELD_UP_FROM, -np.inf)
-        out[model.classes_] = model.intercept_ if len(model.classes_) > 2 else [
-            -model.intercept_[0] / 2, model.intercept_[0] / 2]
-        return out
+    def feature_name(self, column: int) -> str:
+        """What a column stands for: an n-gram, a cue, a context input, a category."""
+        number = bisect_right(self._starts, column) - 1
+        block = self.spec["blocks"][number]
+        offset = column - block["start"]
+        if block["kind"] == "tfidf":
+            return block["vocabulary"][offset]
+        if block["kind"] == "onehot":
+            return f"{block['column']}_{block['categories'][offset]}"
+        return block["names"][offset]
 
     def features(self, row: dict):
         """(columns, values, block number of each) of the row's non-zero features."""
@@ -208,9 +255,9 @@ class CompiledPipeline:
         """(score log-odds, six level probabilities) of many rows, without explanations."""
         product = np.zeros((len(rows), self.weights.shape[1]))
         for many, where, weight in self.batch_blocks:
-            product += weight * (many(rows) @ self.weights[where])
+            product += weight * many(rows, self.weights[where])
         logits = self.intercept + product[:, 0]
-        score = expit(logits)[:, None]
+        score = (1.0 / (1.0 + np.exp(-logits)))[:, None]
         sides = []
         for side, share in ((0, 1.0 - score), (1, score)):
             z = product[:, 1 + side * HELD_UP_FROM:1 + (side + 1) * HELD_UP_FROM]

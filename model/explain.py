@@ -7,9 +7,8 @@ of all factors plus the intercept equal the score's log-odds exactly.
 from __future__ import annotations
 
 import numpy as np
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from .features import cue_phrase
+from .cues import cue_phrase
 from .levels import held_up
 from .policy import Policy
 
@@ -27,18 +26,16 @@ def _text_label(compiled, features, total: float) -> str:
     mask = blocks == words
     pushes = values[mask] * compiled.weights[columns[mask], 0]
     order = np.argsort(-pushes * np.sign(total or 1.0))
-    names = [compiled.feature_names[columns[mask][i]].split("__", 1)[1]
-             for i in order if pushes[i] * total > 0]
+    names = [compiled.feature_name(columns[mask][i]) for i in order if pushes[i] * total > 0]
     # Quote what a reader can see in the claim: n-grams made only of stop words say little.
-    telling = [n for n in names if not set(n.split()) <= ENGLISH_STOP_WORDS]
+    telling = [n for n in names if not set(n.split()) <= compiled.stop_words]
     return f"Claim text: {_quote(telling or names)}" if names else "Claim text"
 
 
 def _wording_label(compiled, features) -> str:
     columns, values, blocks = features
     cues = compiled.block_names.index("cues")
-    present = [compiled.feature_names[c].split("__", 1)[1]
-               for c, b in zip(columns, blocks) if b == cues]
+    present = [compiled.feature_name(c) for c, b in zip(columns, blocks) if b == cues]
     present = [cue_phrase(n) for n in present if n != "length"]
     return f"Wording: {', '.join(present)}" if present else "Wording and length of the claim"
 
@@ -95,7 +92,7 @@ def factors(compiled, row: dict, request: dict, contributions, features, policy:
     for column, value, block in zip(columns, values, blocks):
         if block != context:
             continue
-        name = compiled.feature_names[column].split("__", 1)[1]
+        name = compiled.feature_name(column)
         basis = "learned" if name in learned else "policy"
         out.append((_context_label(name, policy, request),
                     float(value * compiled.weights[column, 0]), basis))

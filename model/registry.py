@@ -1,18 +1,25 @@
 """Model registry: versioned, hash-checked scikit-learn pipelines on disk.
 
 ``registry/CURRENT`` names the promoted version; each ``registry/<version>/`` holds
-``pipeline.skops`` (skops, never pickle), ``card.json`` (the model card plus
-``library_versions``), the caller's extra ``*.json`` files, and ``SHA256SUMS``
+``pipeline.skops`` (skops, never pickle), the same model compiled to plain data for
+serving (``scorer.json`` and ``scorer.npz``, see compiler.py), ``card.json`` (the model
+card plus ``library_versions``), the caller's extra ``*.json`` files, and ``SHA256SUMS``
 (``<hex>  <filename>`` for every other file, sorted). A version appears under its
 name only once complete, ``CURRENT`` is switched with ``os.replace``, and loading
 checks hashes, library versions and artifact types before it builds anything.
 Every refusal is an ``ArtifactError``.
+
+Training and evaluation load the pipeline (``load_version``, which imports scikit-learn
+and skops); the service loads the compiled form (``load_scorer``: JSON and
+``numpy.load(allow_pickle=False)``), which needs neither and is checked against the
+same SHA256SUMS.
 """
 from __future__ import annotations
 
 import dataclasses
 import datetime
 import hashlib
+import io
 import json
 import os
 import platform
@@ -20,16 +27,14 @@ import re
 import secrets
 import shutil
 import zipfile
+from importlib.metadata import version as installed_version
 from pathlib import Path
 
 import numpy
-import scipy
-import sklearn
-import skops
-import skops.io
-from skops.io.exceptions import UntrustedTypesFoundException
 
 PIPELINE_FILE = "pipeline.skops"
+SCORER_SPEC_FILE = "scorer.json"
+SCORER_ARRAYS_FILE = "scorer.npz"
 CARD_FILE = "card.json"
 SUMS_FILE = "SHA256SUMS"
 CURRENT_FILE = "CURRENT"
@@ -46,15 +51,33 @@ TRUSTED_TYPES: tuple[str, ...] = (
     "model.features.TypePrior",
 )
 
+_OWN_FILES = (PIPELINE_FILE, SCORER_SPEC_FILE, SCORER_ARRAYS_FILE, CARD_FILE, SUMS_FILE)
 _NAME = re.compile(r"[A-Za-z0-9._-]{1,128}")
 _SUMS_LINE = re.compile(r"([0-9a-f]{64})  (\S+)")
-_INSTALLED = {"scikit-learn": sklearn.__version__, "skops": skops.__version__,
-              "numpy": numpy.__version__, "scipy": scipy.__version__,
-              "python": platform.python_version()}
+# Read from the installed packages' metadata: serving must not import scikit-learn.
+_INSTALLED = {"scikit-learn": installed_version("scikit-learn"),
+              "skops": installed_version("skops"), "numpy": numpy.__version__,
+              "scipy": installed_version("scipy"), "python": platform.python_version()}
+# What each way of loading depends on: the pickle-free skops format persists estimator
+# internals; the compiled form is JSON and a numpy .npz.
+_PIPELINE_LIBRARIES = ("scikit-learn", "skops", "numpy", "scipy")
+_SCORER_LIBRARIES = ("numpy",)
 
 
 class ArtifactError(Exception):
     """A model version is missing, malformed, tampered with, or incompatible."""
+
+
+@dataclasses.dataclass(frozen=True)
+class LoadedScorer:
+    """A verified version's compiled form: spec, arrays, card and extra JSON files."""
+
+    version: str
+    path: Path
+    spec: dict
+    arrays: dict
+    card: dict
+    files: dict[str, object]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -107,8 +130,7 @@ def save_version(registry_dir, pipeline, card: dict,
     """Write a new version folder and return its name; never overwrites one."""
     registry, extra_files = Path(registry_dir), dict(extra_files or {})
     for name in extra_files:
-        if (_check_name(name, "file name") in (PIPELINE_FILE, CARD_FILE, SUMS_FILE)
-                or not name.endswith(".json")):
+        if (_check_name(name, "file name") in _OWN_FILES or not name.endswith(".json")):
             raise ArtifactError(f"invalid extra file name {name!r}: use a new *.json")
     if version is not None:
         _check_name(version)
@@ -118,11 +140,16 @@ def save_version(registry_dir, pipeline, card: dict,
     tmp = registry / f".tmp-{secrets.token_hex(8)}"
     tmp.mkdir()
     try:
+        import skops.io
+
+        from .compiler import compile_pipeline
+
         blob = skops.io.dumps(pipeline, compression=zipfile.ZIP_DEFLATED)
         version = _check_name(version or _default_version(card, blob))
         if (registry / version).exists():
             raise ArtifactError(f"model version {version} already exists in {registry}")
-        contents = {PIPELINE_FILE: blob,
+        spec, arrays = compile_pipeline(pipeline)
+        contents = {PIPELINE_FILE: blob, **scorer_files(spec, arrays),
                     CARD_FILE: _json_bytes({**card, "library_versions": dict(_INSTALLED)})}
         contents.update((name, _json_bytes(obj)) for name, obj in extra_files.items())
         for name, data in contents.items():
@@ -139,6 +166,13 @@ def save_version(registry_dir, pipeline, card: dict,
         raise
     _fsync_dir(registry)
     return version
+
+
+def scorer_files(spec: dict, arrays: dict) -> dict[str, bytes]:
+    """The compiled form's two files: the spec as JSON, the arrays as an .npz."""
+    buffer = io.BytesIO()
+    numpy.savez_compressed(buffer, **arrays)
+    return {SCORER_SPEC_FILE: _json_bytes(spec), SCORER_ARRAYS_FILE: buffer.getvalue()}
 
 
 def list_versions(registry_dir) -> list[str]:
@@ -188,7 +222,7 @@ def _verified_contents(version, path: Path) -> dict[str, bytes]:
             raise ArtifactError(f"model version {version}: bad {SUMS_FILE} line {line!r}")
         expected[_check_name(match[2], "file name in SHA256SUMS")] = match[1]
     present = {p.name for p in path.iterdir()} - {SUMS_FILE}
-    required = {PIPELINE_FILE, CARD_FILE} | expected.keys()
+    required = set(_OWN_FILES) - {SUMS_FILE} | expected.keys()
     for problem, names in (("unlisted", present - expected.keys()),
                            ("missing", required - present)):
         if names:
@@ -207,11 +241,11 @@ def _verified_contents(version, path: Path) -> dict[str, bytes]:
     return contents
 
 
-def _check_library_versions(version, card):
+def _check_library_versions(version, card, libraries):
     saved = card.get("library_versions") if isinstance(card, dict) else None
     if not isinstance(saved, dict):
         raise ArtifactError(f"model version {version}: card has no library_versions")
-    for lib in ("scikit-learn", "skops", "numpy", "scipy"):
+    for lib in libraries:
         was, now = str(saved.get(lib)), _INSTALLED[lib]
         # scikit-learn and skops persist estimator internals, which change in any
         # release; numpy and scipy keep their array formats within a major version.
@@ -222,13 +256,8 @@ def _check_library_versions(version, card):
                                 f"this is {now}: retrain or install {was}")
 
 
-def load_version(registry_dir, version: str | None = None,
-                 trusted: tuple[str, ...] | None = None) -> LoadedVersion:
-    """Verify and load a version (default: CURRENT).
-
-    ``trusted`` adds type names to TRUSTED_TYPES for this call; like the tuple, it
-    comes from code, never from the artifact.
-    """
+def _verified(registry_dir, version: str | None, libraries):
+    """(version, path, every file's bytes, parsed JSON files, card) of a checked version."""
     registry = Path(registry_dir)
     if version is None and (version := current_version(registry)) is None:
         raise ArtifactError(f"model registry {registry} has no CURRENT version")
@@ -238,11 +267,46 @@ def load_version(registry_dir, version: str | None = None,
     contents = _verified_contents(version, path)
     try:
         files = {name: json.loads(data) for name, data in contents.items()
-                 if name != PIPELINE_FILE}
+                 if name.endswith(".json")}
     except ValueError as exc:
         raise ArtifactError(f"model version {version}: invalid JSON: {exc}") from exc
     card = files.pop(CARD_FILE)
-    _check_library_versions(version, card)
+    _check_library_versions(version, card, libraries)
+    return version, path, contents, files, card
+
+
+def load_scorer(registry_dir, version: str | None = None) -> LoadedScorer:
+    """Verify a version (default: CURRENT) and read its compiled form, for serving.
+
+    Every file's hash is checked, the pipeline's too, so a tampered version is refused
+    whichever way it is loaded; neither scikit-learn nor skops is imported.
+    """
+    version, path, contents, files, card = _verified(registry_dir, version,
+                                                     _SCORER_LIBRARIES)
+    spec = files.pop(SCORER_SPEC_FILE)
+    try:
+        with numpy.load(io.BytesIO(contents[SCORER_ARRAYS_FILE]), allow_pickle=False) as npz:
+            arrays = {name: npz[name] for name in npz.files}
+    except Exception as exc:  # a hash-valid file that still won't read is a refusal too
+        raise ArtifactError(f"model version {version}: {SCORER_ARRAYS_FILE} could not be "
+                            f"read: {exc}") from exc
+    return LoadedScorer(version=version, path=path, spec=spec, arrays=arrays, card=card,
+                        files=files)
+
+
+def load_version(registry_dir, version: str | None = None,
+                 trusted: tuple[str, ...] | None = None) -> LoadedVersion:
+    """Verify and load a version's fitted pipeline (default: CURRENT).
+
+    ``trusted`` adds type names to TRUSTED_TYPES for this call; like the tuple, it
+    comes from code, never from the artifact.
+    """
+    import skops.io
+    from skops.io.exceptions import UntrustedTypesFoundException
+
+    version, path, contents, files, card = _verified(registry_dir, version,
+                                                     _PIPELINE_LIBRARIES)
+    files.pop(SCORER_SPEC_FILE)
     allowed = TRUSTED_TYPES + tuple(trusted or ())
     blob = contents[PIPELINE_FILE]
     try:

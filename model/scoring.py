@@ -18,7 +18,7 @@ from .inputs import to_row
 from .levels import LEVELS, held_up
 from .names import normalise_name
 from .policy import Policy, parse_policy
-from .registry import load_version
+from .registry import load_scorer
 from .roles import classify_source
 
 
@@ -32,20 +32,20 @@ def resolve_type(source: dict, policy: Policy) -> str:
 
 
 class Scorer:
-    """A loaded model version, compiled for scoring one claim at a time."""
+    """A loaded model version in its compiled form (no scikit-learn needed)."""
 
-    def __init__(self, pipeline, card: dict, policy: Policy, track_records: dict,
-                 version: str):
-        self.pipeline, self.card, self.policy, self.version = pipeline, card, policy, version
+    def __init__(self, compiled: CompiledPipeline, card: dict, policy: Policy,
+                 track_records: dict, version: str):
+        self.compiled, self.card, self.policy, self.version = compiled, card, policy, version
         self.policy_version = policy.version
         self.track_records = track_records
         self.learned = set(card.get("learned_modifiers", []))
-        self.compiled = CompiledPipeline(pipeline)
 
     @classmethod
     def load(cls, registry_dir: str | Path, version: str | None = None) -> "Scorer":
-        loaded = load_version(registry_dir, version)
-        return cls(loaded.pipeline, loaded.card, parse_policy(loaded.files["policy.json"]),
+        loaded = load_scorer(registry_dir, version)
+        return cls(CompiledPipeline(loaded.spec, loaded.arrays), loaded.card,
+                   parse_policy(loaded.files["policy.json"]),
                    loaded.files.get("track_records.json", {}), loaded.version)
 
     def training_track_record(self, source_name: str | None) -> dict | None:

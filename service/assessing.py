@@ -4,6 +4,8 @@ from __future__ import annotations
 import dataclasses
 import datetime
 
+from sqlalchemy import insert
+
 from model.names import normalise_name
 from model.roles import classify_source
 
@@ -31,8 +33,12 @@ class Prepared:
     counts: dict | None   # the track record handed to the scorer
 
 
-def prepare(session, scorer, body: dict) -> Prepared:
-    """Resolve the request's source: by id, by name or alias, or as given inline."""
+def prepare(session, scorer, body: dict, named: dict | None = None) -> Prepared:
+    """Resolve the request's source: by id, by name or alias, or as given inline.
+
+    ``named``, when given, holds the registered sources of every name a batch uses
+    (``records.find_by_names``), so that a batch asks the database once, not per item.
+    """
     given = {key: body["source"][key] for key in SOURCE_FIELDS if body["source"].get(key)}
     source = None
     if body["source"].get("id"):
@@ -41,7 +47,8 @@ def prepare(session, scorer, body: dict) -> Prepared:
             raise Refusal(422, "No registered source has this id.",
                           {"source.id": ["No registered source has this id."]})
     elif given.get("name"):
-        source = records.find_by_name(session, given["name"])
+        source = (records.find_by_name(session, given["name"]) if named is None
+                  else named.get(normalise_name(given["name"])))
     described = {}
     if source is not None:
         described = {key: getattr(source, key) for key in ("name",) + records.IDENTITY
@@ -72,12 +79,20 @@ def answer(prepared: Prepared, output: dict) -> dict:
     return body
 
 
-def store(writer, prepared: Prepared, body: dict) -> None:
-    """The audit log entry: the request as sent, the answer as given, and the model."""
-    name = prepared.request["source"].get("name")
-    created_at = datetime.datetime.fromisoformat(body["created_at"].replace("Z", "+00:00"))
-    writer.add(Assessment(
-        id=body["id"], created_at=created_at, input=prepared.body, output=body,
-        model_version=body["model"]["version"], policy_version=body["model"]["policy_version"],
-        source_id=prepared.source.id if prepared.source is not None else None,
-        source_key=normalise_name(name) if name and prepared.source is None else None))
+def store(writer, answered: list[tuple[Prepared, dict]]) -> None:
+    """The audit log entries, one INSERT for all: for each, the request as sent, the answer
+    as given, and the model."""
+    rows = []
+    for prepared, body in answered:
+        name = prepared.request["source"].get("name")
+        rows.append({
+            "id": body["id"],
+            "created_at": datetime.datetime.fromisoformat(
+                body["created_at"].replace("Z", "+00:00")),
+            "input": prepared.body, "output": body,
+            "model_version": body["model"]["version"],
+            "policy_version": body["model"]["policy_version"],
+            "source_id": prepared.source.id if prepared.source is not None else None,
+            "source_key": normalise_name(name) if name and prepared.source is None else None})
+    if rows:
+        writer.execute(insert(Assessment), rows)

@@ -9,6 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Every setting a deployment may change, with its default; README's table lists them.
 DEFAULTS = {
     "DATABASE_URL": f"sqlite:///{ROOT / 'var' / 'service.db'}",
+    "SQLITE_SYNCHRONOUS": "NORMAL",
     "MODEL_REGISTRY": str(ROOT / "model" / "registry"),
     "MODEL_POLL_SECONDS": 2.0,
     "API_KEYS": "",

@@ -39,6 +39,18 @@ def find_by_name(session, name: str) -> Source | None:
                            .where(SourceName.key == key)).scalar()
 
 
+def find_by_names(session, names) -> dict[str, Source]:
+    """The registered sources of many names at once, by normalised name or alias."""
+    keys = sorted({key for key in map(normalise_name, filter(None, names)) if key})
+    found = {}
+    for start in range(0, len(keys), 500):   # well under any database's parameter limit
+        rows = session.execute(select(SourceName.key, Source)
+                               .join(Source, SourceName.source_id == Source.id)
+                               .where(SourceName.key.in_(keys[start:start + 500])))
+        found.update((key, source) for key, source in rows)
+    return found
+
+
 def _claim_names(writer, source: Source) -> None:
     keys = name_keys(source.name, source.aliases)
     taken = writer.execute(select(SourceName).where(SourceName.key.in_(list(keys)),

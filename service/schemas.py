@@ -103,6 +103,9 @@ class BatchRequestSchema(Schema):
     items = fields.List(fields.Raw(metadata={"description": "An AssessmentRequest"}),
                         required=True, validate=validate.Length(min=1),
                         metadata={"description": "Assessment requests, up to MAX_BATCH_ITEMS"})
+    explain = fields.Boolean(load_default=True, metadata={
+        "description": "false: scores, grades and source records without factors and "
+                       "counterfactuals, for archive jobs (much faster)"})
 
 
 class TopicRecordSchema(Schema):

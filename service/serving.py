@@ -8,6 +8,13 @@ once and keeps that model to its end (see ``ModelSlot.scorer``), so an answer ne
 two versions and the old model is freed when its last request ends. A version that fails
 is refused: the held one keeps serving, and ``/readyz`` and the logs say what was refused
 and why. A refused version is tried again only when ``CURRENT`` changes or on a reload.
+
+At start there is nothing to keep serving: a ``CURRENT`` that fails the same checks stops
+the process (``StartRefused``, and gunicorn stops with "Worker failed to boot"). With no
+``CURRENT`` at all the process starts unready and serves the first promotion. A worker that
+gunicorn starts later, in place of one that died, is not the server's start: it refuses
+the version as the watcher does and starts unready, so that one bad file on disk does not
+stop the workers that still serve (gunicorn.conf.py tells it by ``LATE_WORKER``).
 """
 from __future__ import annotations
 
@@ -17,6 +24,7 @@ import math
 import os
 import threading
 import weakref
+from pathlib import Path
 
 from flask import current_app, has_request_context, request
 
@@ -31,6 +39,8 @@ _CANARY = {"claim": "The city budget rose by 3 percent since March, according to
            "context": {"channel": "statement"}}
 # How long POST /v1/model/reload waits for the watcher's load.
 RELOAD_WAIT_SECONDS = 30.0
+# Set (by gunicorn.conf.py's post_fork) in a worker that replaces one of the first ones.
+LATE_WORKER = "CREDIBILITY_LATE_WORKER"
 
 
 class Refused(Exception):
@@ -39,6 +49,28 @@ class Refused(Exception):
     def __init__(self, refusal: dict, held: str | None):
         super().__init__(refusal["error"])
         self.refusal, self.held = refusal, held
+
+
+class StartRefused(RuntimeError):
+    """The promoted model cannot be served at start; the process must not start without it."""
+
+    def __init__(self, registry: str, version: str | None, error: Exception):
+        from model.registry import list_versions
+
+        what = (f"model {version} ({Path(registry) / version})" if version
+                else f"the CURRENT file of {registry}")
+        try:
+            others = [name for name in list_versions(registry) if name != version][-5:]
+        except OSError:
+            others = []
+        choice = (f"versions there: {', '.join(others)}" if others
+                  else "no other version there: train one with `python -m training.train`")
+        reason = " ".join(f"{type(error).__name__}: {error}".split())   # one line
+        super().__init__(
+            f"Not starting: {what} cannot be served: {reason}. Promote a good version with "
+            f"`python -m training.promote --registry {registry} --version VERSION` "
+            f"({choice}), then start again.")
+        self.version = version
 
 
 def _now() -> str:
@@ -86,13 +118,25 @@ class ModelSlot:
 
     # -- loading ------------------------------------------------------------------
 
-    def load_promoted(self) -> None:
-        """At start: load CURRENT in this thread, or record why the process is not ready."""
+    def load_promoted(self, required: bool = True) -> None:
+        """At start: load CURRENT in this thread. None promoted: the process is not ready.
+        A CURRENT that fails raises StartRefused, or, unless `required`, is refused as the
+        watcher refuses one (the process starts unready)."""
+        from model.registry import current_version
+
+        version = None
         try:
-            self._check(force=True)
-        except Exception as error:  # never keep a worker from starting
-            self.error = f"{type(error).__name__}: {error}"
-            log.exception("model not loaded")
+            version = current_version(self.registry)
+            scorer = None if version is None else _verified(self.registry, version)
+        except Exception as error:  # ArtifactError, an unreadable file, a library skew, ...
+            if required:
+                raise StartRefused(self.registry, version, error) from error
+            self._refuse(version, error, None)
+            return
+        if scorer is None:
+            self.error = f"model registry {self.registry} has no CURRENT version"
+        else:
+            self._serve(scorer)
 
     def _check(self, force: bool = False) -> None:
         """Load CURRENT if it names another version than the one held (or if forced, a
@@ -119,10 +163,14 @@ class ModelSlot:
         except Exception as error:  # ArtifactError, a library skew, a model that won't score
             self._refuse(promoted, error, held)
             return
+        self._serve(scorer)
+
+    def _serve(self, scorer) -> None:
+        held = getattr(self._scorer, "version", None)
         # One assignment swaps the model; the old one is freed when its last request ends.
         self._scorer, self.error, self.refused = scorer, None, None
-        log.info("process %d serves model %s (was %s)", os.getpid(), promoted, held,
-                 extra={"model_version": promoted})
+        log.info("process %d serves model %s (was %s)", os.getpid(), scorer.version, held,
+                 extra={"model_version": scorer.version})
 
     def _refuse(self, version: str | None, error: Exception, held: str | None) -> None:
         text = f"{type(error).__name__}: {error}"
@@ -202,7 +250,7 @@ def _watch(slot_ref, wake: threading.Event) -> None:
 
 def init_app(app) -> None:
     slot = ModelSlot(app.config["MODEL_REGISTRY"], app.config["MODEL_POLL_SECONDS"])
-    slot.load_promoted()
+    slot.load_promoted(required=not os.environ.get(LATE_WORKER))
     app.extensions["model"] = slot
     # Started by the first request of each process (gunicorn forks workers and each one
     # builds its own app); a served app starts it at once, tests' apps only when used.

@@ -15,7 +15,7 @@ from ..schemas import (AssessmentRequestSchema, AssessmentSchema, BatchRequestSc
                        VerdictSchema)
 from ..tables import Assessment, Verdict
 from ..verdicts import UnknownAssessment, record_verdict
-from . import ServiceBlueprint
+from . import ServiceBlueprint, json_response
 
 JSON_LD = "application/ld+json"
 
@@ -49,8 +49,11 @@ def create_assessment(body):
         abort(refusal.status, message=refusal.detail, errors=refusal.errors)
     result = answer(prepared, scorer.assess(prepared.request, prepared.counts))
     with db.transaction() as writer:
-        store(writer, prepared, result)
-    return _counted(result)
+        store(writer, [(prepared, result)])
+    return json_response(_counted(result), 201)
+
+
+_ITEM = AssessmentRequestSchema()   # one instance for every batch item: loading keeps no state
 
 
 def _item_error(status: int, detail: str, errors=None) -> dict:
@@ -69,10 +72,15 @@ def create_batch(body):
         abort(422, message=f"A batch holds at most {limit} items.",
               errors={"items": [f"Longer than {limit}."]})
     scorer = _scorer()
+    session = db.session()
+    named = records.find_by_names(session, [
+        item["source"].get("name") for item in body["items"]
+        if isinstance(item, dict) and isinstance(item.get("source"), dict)
+        and isinstance(item["source"].get("name"), str)])
     results, ready = [], []
     for index, item in enumerate(body["items"]):
         try:
-            prepared = prepare(db.session(), scorer, AssessmentRequestSchema().load(item))
+            prepared = prepare(session, scorer, _ITEM.load(item), named)
         except ValidationError as error:
             results.append(_item_error(422, "The item did not pass validation; see errors.",
                                        flatten_messages(error.messages)))
@@ -82,13 +90,15 @@ def create_batch(body):
             results.append(None)
             ready.append((index, prepared))
     outputs = scorer.assess_many([p.request for _, p in ready], [p.counts for _, p in ready],
-                                 explain=True)
+                                 explain=body["explain"])
+    answered = [(prepared, answer(prepared, output))
+                for (_, prepared), output in zip(ready, outputs)]
     with db.transaction() as writer:
-        for (index, prepared), output in zip(ready, outputs):
-            result = answer(prepared, output)
-            store(writer, prepared, result)
-            results[index] = {"status": 201, "assessment": _counted(result)}
-    return {"items": [dict(item, index=index) for index, item in enumerate(results)]}
+        store(writer, answered)
+    for (index, _), (_, result) in zip(ready, answered):
+        results[index] = {"status": 201, "assessment": _counted(result)}
+    return json_response({"items": [dict(item, index=index)
+                                    for index, item in enumerate(results)]})
 
 
 @blp.route("/<string:assessment_id>", methods=["GET"])

@@ -74,6 +74,13 @@ def model_registry(tmp_path_factory, fitted, raw_policy, small_params):
 
 
 @pytest.fixture(scope="session")
+def saved_pipeline(model_registry):
+    """The synthetic model's fitted Pipeline, as training and evaluation load it."""
+    from model.registry import load_version
+    return load_version(model_registry).pipeline
+
+
+@pytest.fixture(scope="session")
 def scorer(model_registry):
     """The synthetic model, loaded as the service loads one (overrides tests/conftest.py's)."""
     from model.scoring import Scorer

@@ -150,10 +150,12 @@ def test_track_record_factor_says_what_the_record_is(scorer):
 
 # -- the compiled scorer is the Pipeline -----------------------------------------------
 
-def check_compiled(scorer, req, record):
+def check_compiled(scorer, pipeline, req, record):
+    """The served compiled form (scorer.json and scorer.npz, loaded without scikit-learn)
+    answers what the saved Pipeline answers."""
     answer = scorer.assess(req, record)
     row = to_row(req, answer["source_type"], record)
-    expected = scorer.pipeline.predict_proba(frame([row]))[0]
+    expected = pipeline.predict_proba(frame([row]))[0]
     got = np.array([answer["distribution"][level] for level in LEVELS])
     np.testing.assert_allclose(got, expected, rtol=0, atol=1e-9)
     assert list(answer["distribution"]) == list(LEVELS)
@@ -164,21 +166,22 @@ def check_compiled(scorer, req, record):
 
 
 @pytest.mark.parametrize("req, record", CASES)
-def test_compiled_matches_pipeline(scorer, req, record):
-    check_compiled(scorer, req, record)
+def test_compiled_matches_pipeline(scorer, saved_pipeline, req, record):
+    check_compiled(scorer, saved_pipeline, req, record)
 
 
 @settings(HYPOTHESIS)
 @given(req=S["requests"], record=S["records"])
-def test_compiled_matches_pipeline_for_any_request(scorer, req, record):
-    check_compiled(scorer, req, record)
+def test_compiled_matches_pipeline_for_any_request(scorer, saved_pipeline, req, record):
+    check_compiled(scorer, saved_pipeline, req, record)
 
 
-def test_compiled_matches_pipeline_on_the_training_claims(scorer, synthetic_claims):
+def test_compiled_matches_pipeline_on_the_training_claims(scorer, saved_pipeline,
+                                                          synthetic_claims):
     requests = synthetic_claims[0][:150]
     answers = scorer.assess_many(requests, [None] * len(requests), explain=False)
     rows = [to_row(r, a["source_type"], None) for r, a in zip(requests, answers)]
-    expected = scorer.pipeline.predict_proba(frame(rows))
+    expected = saved_pipeline.predict_proba(frame(rows))
     got = np.array([[a["distribution"][level] for level in LEVELS] for a in answers])
     np.testing.assert_allclose(got, expected, rtol=0, atol=1e-9)
 

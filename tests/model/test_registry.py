@@ -4,50 +4,27 @@ import json
 import re
 
 import numpy as np
-import pandas as pd
 import pytest
 import sklearn
+import skops.io
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.compose import ColumnTransformer
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import FeatureUnion, Pipeline
-from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer
 
-from model.ordinal import OrdinalLogit
-from model.registry import (ArtifactError, current_version, list_versions, load_version,
-                            promote, save_version)
-
-WORDS = ["senator", "said", "jobs", "doubled", "taxes", "never", "report", "claims"]
-
-
-def make_frame(n, seed):
-    rng = np.random.default_rng(seed)
-    return pd.DataFrame({
-        "claim": [" ".join(rng.choice(WORDS, 6)) for _ in range(n)],
-        "source_type": rng.choice(["politician", "blog", "agency"], n),
-        "n_prior": rng.poisson(3, n).astype(float),
-    })
-
+from model.pipeline import request_frame
+from model.registry import (ArtifactError, current_version, list_versions, load_scorer,
+                            load_version, promote, save_version)
 
 @pytest.fixture(scope="module")
-def frame():
-    return make_frame(80, seed=0)
+def pipeline(fitted):
+    """The synthetic model of conftest.py: the production pipeline, small."""
+    return fitted.pipeline
 
 
-@pytest.fixture(scope="module")
-def pipeline(frame):
-    """The shape of the production pipeline, with our own classifier at the end."""
-    text = FeatureUnion([("word", TfidfVectorizer(analyzer="word")),
-                         ("char", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 3)))])
-    features = ColumnTransformer([
-        ("text", text, "claim"),
-        ("type", OneHotEncoder(handle_unknown="ignore"), ["source_type"]),
-        ("prior", StandardScaler(), ["n_prior"]),
-    ])
-    levels = np.random.default_rng(1).integers(0, 6, len(frame))
-    return Pipeline([("features", features), ("ordinal", OrdinalLogit(n_levels=6))]).fit(
-        frame, levels)
+def make_frame(make_claims, n, seed):
+    requests, _ = make_claims(n, seed=seed)
+    return request_frame(requests, [None] * n)
 
 
 @pytest.fixture
@@ -67,14 +44,14 @@ def rewrite(version_dir, name, data):
     (version_dir / "SHA256SUMS").write_text("".join(f"{h}  {n}\n" for n, h in sums.items()))
 
 
-def test_round_trip_predicts_the_same(registry, pipeline, frame):
+def test_round_trip_predicts_the_same(registry, pipeline, make_claims):
     card = dict(CARD)
     version = save_version(registry, pipeline, card, {"track_records.json": TRACK})
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}-synthetic-[0-9a-f]{6}", version)
     assert card == CARD, "the caller's card must not be changed"
     loaded = load_version(registry, version)
     assert loaded.version == version and loaded.path == registry / version
-    unseen = make_frame(20, seed=2)
+    unseen = make_frame(make_claims, 20, seed=2)
     np.testing.assert_array_equal(loaded.pipeline.predict_proba(unseen),
                                   pipeline.predict_proba(unseen))
     assert loaded.files == {"track_records.json": TRACK}
@@ -89,7 +66,8 @@ def test_sha256sums_lists_every_other_file_sorted(registry, pipeline):
     folder = registry / version
     lines = (folder / "SHA256SUMS").read_text().splitlines()
     names = [line.split("  ")[1] for line in lines]
-    assert names == sorted(["card.json", "pipeline.skops", "track_records.json"])
+    assert names == sorted(["card.json", "pipeline.skops", "scorer.json", "scorer.npz",
+                            "track_records.json"])
     for line in lines:
         digest, name = line.split("  ")
         assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
@@ -189,10 +167,12 @@ class Doubler(TransformerMixin, BaseEstimator):
 
 @pytest.mark.parametrize("step, type_name", [(FunctionTransformer(add_one), "add_one"),
                                              (Doubler(), "Doubler")])
-def test_untrusted_type_is_refused(registry, step, type_name):
+def test_untrusted_type_is_refused(registry, pipeline, step, type_name):
     X = np.random.default_rng(0).normal(size=(30, 2))
     fitted = Pipeline([("step", step), ("clf", LogisticRegression())]).fit(X, X[:, 0] > 0)
-    version = save_version(registry, fitted, CARD)
+    version = save_version(registry, pipeline, CARD)
+    # An artifact that someone with write access swapped in and signed again.
+    rewrite(registry / version, "pipeline.skops", skops.io.dumps(fitted))
     message = rf"untrusted types in artifact: \S*\.{type_name}$"
     with pytest.raises(ArtifactError, match=message):
         load_version(registry, version)
@@ -243,3 +223,51 @@ def test_failed_save_leaves_nothing_behind(registry, pipeline, extra):
 def test_bad_extra_file_names_are_refused(registry, pipeline, name):
     with pytest.raises(ArtifactError):
         save_version(registry, pipeline, CARD, {name: {}})
+
+
+def test_pipelines_the_compiled_scorer_cannot_run_are_refused_at_save(registry):
+    X = np.random.default_rng(0).normal(size=(30, 2))
+    fitted = Pipeline([("features", FunctionTransformer()),
+                       ("model", LogisticRegression())]).fit(X, X[:, 0] > 0)
+    with pytest.raises(AttributeError):
+        save_version(registry, fitted, CARD)
+    assert not registry.exists() or list(registry.iterdir()) == []
+
+
+def test_the_compiled_form_loads_without_scikit_learn(registry, pipeline):
+    """What the service loads: checked against the same SHA256SUMS, read with JSON and
+    numpy.load(allow_pickle=False), and no scikit-learn import on the way."""
+    import subprocess
+    import sys
+
+    version = save_version(registry, pipeline, CARD, {"track_records.json": TRACK})
+    code = ("import sys; from model.registry import load_scorer; "
+            f"loaded = load_scorer({str(registry)!r}, {version!r}); "
+            "assert loaded.files == {'track_records.json': " + repr(TRACK) + "}; "
+            "assert 'weights' in loaded.arrays; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('sklearn', 'skops', 'pandas')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=str(__import__("pathlib").Path(__file__).parents[2]))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("name", ["scorer.json", "scorer.npz"])
+def test_tampered_compiled_form_is_refused(registry, pipeline, name):
+    version = save_version(registry, pipeline, CARD)
+    target = registry / version / name
+    data = bytearray(target.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    target.write_bytes(bytes(data))
+    message = rf"model version {version}: file {name} does not match its sha256"
+    for load in (load_scorer, load_version):
+        with pytest.raises(ArtifactError, match=message):
+            load(registry, version)
+
+
+def test_an_unreadable_npz_is_refused_even_when_signed(registry, pipeline):
+    version = save_version(registry, pipeline, CARD)
+    rewrite(registry / version, "scorer.npz", b"PK\x03\x04 not really a zip")
+    with pytest.raises(ArtifactError, match="scorer.npz could not be read"):
+        load_scorer(registry, version)

@@ -32,10 +32,17 @@ def test_retraining_reproduces_the_committed_card(committed, tmp_path, monkeypat
     expected = committed.card["metrics"]["validation"]
     got = card["metrics"]["validation"]
     assert set(got) == set(expected)
-    for key, value in expected.items():
-        assert got[key] == pytest.approx(value, abs=1e-6), key
+    assert got["n"] == expected["n"]
+    # Training is deterministic on one machine (test_training_fitting checks it bit for
+    # bit); another CPU's floating point may move a claim sitting on the 0.5 threshold or
+    # on an arg-max tie, so counted figures may differ by a claim or two (2 / n) and the
+    # continuous ones by float noise.
+    off = {key: abs(got[key] - value) for key, value in expected.items() if key != "n"}
+    rows = 2.0 / expected["n"] + 1e-9
+    allowed = {key: rows if key.startswith(("accuracy", "macro_f1")) else 1e-3 for key in off}
+    assert all(off[key] <= allowed[key] for key in off), (off, got, expected)
     assert card["policy_version"] == committed.card["policy_version"]
-    assert card["calibration"] == pytest.approx(committed.card["calibration"], abs=1e-6)
+    assert card["calibration"] == pytest.approx(committed.card["calibration"], abs=1e-3)
     assert card["data"]["train"] == committed.card["data"]["train"]
     assert load_version(tmp_path / "registry", version).files["track_records.json"] == \
         committed.files["track_records.json"]

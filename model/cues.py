@@ -1,0 +1,81 @@
+"""What the claim's wording and the source's type and record say, as plain numbers.
+
+Shared by the fitted transformers of features.py (training) and the compiled scorer
+(serving), which must not need scikit-learn: one definition of each feature.
+"""
+from __future__ import annotations
+
+import math
+import re
+
+from .levels import HELD_UP_FROM, LEVELS
+
+# Cue words: the wording habits a desk notices. Weights are learned, never assumed.
+CUE_WORDS = {
+    "hedge": "reportedly allegedly purportedly apparently rumored rumoured possibly perhaps "
+             "may might could seem seems appear appears",
+    "attribution": "say says said claim claims according report reports source sources told",
+    "large_figure": "million millions billion billions trillion trillions thousand thousands "
+                    "hundred hundreds",
+    "money": "dollar dollars",
+    "absolute": "all every never always none nobody everyone entire entirely completely totally",
+    "superlative": "most least best worst largest biggest highest lowest first record ever",
+    "comparison": "more less fewer than over under times doubled tripled half",
+    "negation": "not no never nor",
+}
+CUES = ("hedge", "attribution", "figure", "percent", "large_figure", "money", "absolute",
+        "superlative", "comparison", "negation", "exclamation", "question")
+_WORD_CUES: dict[str, list[int]] = {}
+for _name, _words in CUE_WORDS.items():
+    for _word in _words.split():
+        _WORD_CUES.setdefault(_word, []).append(CUES.index(_name))
+_SYMBOL_CUES = {"$": CUES.index("money"), "€": CUES.index("money"), "£": CUES.index("money"),
+                "!": CUES.index("exclamation"), "?": CUES.index("question")}
+_TOKENS = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?|(\d+(?:[.,]\d+)*)\s*(%|percent\b)?|[$€£!?]")
+_FIGURE, _PERCENT, _NEGATION = CUES.index("figure"), CUES.index("percent"), CUES.index("negation")
+_PHRASES = {"hedge": "hedged", "attribution": "attributed", "figure": "figures",
+            "percent": "percentages", "large_figure": "large figures", "money": "money",
+            "absolute": "absolutes", "superlative": "superlatives",
+            "comparison": "comparisons", "negation": "negation",
+            "exclamation": "exclamation", "question": "question", "length": "length"}
+
+
+def cue_phrase(name: str) -> str:
+    return _PHRASES.get(name, name)
+
+
+
+def claim_cues(text: str) -> list[float]:
+    """log(1 + count) of each cue in the claim, and log(1 + its length in words)."""
+    counts = [0] * len(CUES)
+    for match in _TOKENS.finditer(text.lower()):
+        token, figure, percent = match.group(0), match.group(1), match.group(2)
+        if figure:
+            counts[_FIGURE] += 1
+            counts[_PERCENT] += bool(percent)
+        elif token in _SYMBOL_CUES:
+            counts[_SYMBOL_CUES[token]] += 1
+        else:
+            for cue in _WORD_CUES.get(token, ()):
+                counts[cue] += 1
+            counts[_NEGATION] += token.endswith("n't")
+    return [math.log1p(c) for c in counts] + [math.log1p(len(text.split()))]
+
+
+def prior_log_odds(priors: dict | None, default_prior, source_type: str) -> list[float]:
+    """The log-odds of the source type's prior mean."""
+    a, b = (priors or {}).get(source_type, default_prior)
+    return [math.log(a / b)]
+
+
+def record_shift(priors: dict | None, default_prior, source_type: str, counts) -> list[float]:
+    """The posterior log-odds of "held up" minus the prior's, and the posterior mean level
+    (0..5) minus the prior's; both zero without a record."""
+    a, b = (priors or {}).get(source_type, default_prior)
+    counts = [max(0.0, float(c)) for c in counts]
+    total = sum(counts)
+    good = sum(counts[HELD_UP_FROM:])
+    logit = math.log((a + good) / (b + total - good)) - math.log(a / b)
+    prior_level = (len(LEVELS) - 1) * a / (a + b)
+    level = (sum(i * c for i, c in enumerate(counts)) + (a + b) * prior_level) / (total + a + b)
+    return [logit, level - prior_level]

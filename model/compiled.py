@@ -17,7 +17,7 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, repeat
 
 import numpy as np
 
@@ -74,7 +74,9 @@ def _tfidf_counter(spec: dict):
 
         def counted(text):
             grams = word_ngrams(findall(lower(text)), low, high)
-            return Counter(j for j in map(vocabulary.get, grams) if j is not None)
+            counts = Counter(map(vocabulary.get, grams, repeat(-1)))   # -1: not in it
+            counts.pop(-1, None)
+            return counts
     return counted
 
 

@@ -15,7 +15,10 @@ from .policy import Policy
 TEXT_BLOCKS = ("words", "chars")
 
 
-def _quote(items, limit=3) -> str:
+QUOTED = 3   # n-grams quoted in the claim text's factor
+
+
+def _quote(items, limit=QUOTED) -> str:
     return ", ".join(f"'{item}'" for item in items[:limit])
 
 
@@ -26,16 +29,23 @@ def _text_label(compiled, features, total: float) -> str:
     mask = blocks == words
     pushes = values[mask] * compiled.weights[columns[mask], 0]
     order = np.argsort(-pushes * np.sign(total or 1.0))
-    names = [compiled.feature_name(columns[mask][i]) for i in order if pushes[i] * total > 0]
-    # Quote what a reader can see in the claim: n-grams made only of stop words say little.
-    telling = [n for n in names if not set(n.split()) <= compiled.stop_words]
+    names, telling = [], []
+    for i in order[pushes[order] * total > 0]:
+        name = compiled.feature_name(columns[mask][i])
+        names.append(name)
+        # Quote what a reader can see in the claim: n-grams made only of stop words say
+        # little.
+        if not set(name.split()) <= compiled.stop_words:
+            telling.append(name)
+            if len(telling) == QUOTED:
+                break
     return f"Claim text: {_quote(telling or names)}" if names else "Claim text"
 
 
 def _wording_label(compiled, features) -> str:
     columns, values, blocks = features
     cues = compiled.block_names.index("cues")
-    present = [compiled.feature_name(c) for c, b in zip(columns, blocks) if b == cues]
+    present = [compiled.feature_name(c) for c in columns[blocks == cues]]
     present = [cue_phrase(n) for n in present if n != "length"]
     return f"Wording: {', '.join(present)}" if present else "Wording and length of the claim"
 
@@ -88,10 +98,8 @@ def factors(compiled, row: dict, request: dict, contributions, features, policy:
     for block, label in described.items():
         out.append((label, float(contributions[index[block]]), "learned"))
     columns, values, blocks = features
-    context = index["context"]
-    for column, value, block in zip(columns, values, blocks):
-        if block != context:
-            continue
+    inputs = blocks == index["context"]
+    for column, value in zip(columns[inputs], values[inputs]):
         name = compiled.feature_name(column)
         basis = "learned" if name in learned else "policy"
         out.append((_context_label(name, policy, request),

@@ -26,6 +26,7 @@ corroborations, plus one for verified evidence):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from scipy.special import betaincinv
 
@@ -44,6 +45,7 @@ class Reliability:
         return {"mean": self.mean, "low": self.low, "high": self.high, "grade": self.grade}
 
 
+@lru_cache(maxsize=65_536)   # a batch names the same sources with the same records
 def reliability(a: float, b: float, good: int, total: int, source_type: str) -> Reliability:
     """Posterior reliability of a source from its prior (a, b) and its record."""
     post_a, post_b = a + good, b + (total - good)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Dotted initialisms ("U.S.", "F.S.B.") lose their dots so that they read as one word.
 _INITIALISM = re.compile(r"\b(?:\w\.){2,}")
@@ -38,6 +39,11 @@ def _char(c: str) -> str:
 
 def normalise_name(text: str) -> str:
     """Lower-case, accent-free, punctuation-free form of a name, without a leading "the"."""
+    return _normalised(str(text))
+
+
+@lru_cache(maxsize=100_000)   # the same sources are named again and again
+def _normalised(text: str) -> str:
     text = "".join(c for c in str(text) if unicodedata.category(c) != "Cs")
     text = _INITIALISM.sub(lambda m: m.group(0).replace(".", ""), _fold(text))
     text = " ".join("".join(_char(c) for c in text).split())

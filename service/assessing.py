@@ -12,6 +12,7 @@ from model.roles import classify_source
 from . import records
 from .tables import Assessment, Source, new_id, utcnow
 
+_INSERT = insert(Assessment)
 SOURCE_FIELDS = ("name", "type", "role", "affiliation", "country", "region")
 ANSWER_FIELDS = ("score", "band", "distribution", "grade", "intercept", "factors",
                  "what_would_change", "model")
@@ -95,4 +96,4 @@ def store(writer, answered: list[tuple[Prepared, dict]]) -> None:
             "source_id": prepared.source.id if prepared.source is not None else None,
             "source_key": normalise_name(name) if name and prepared.source is None else None})
     if rows:
-        writer.execute(insert(Assessment), rows)
+        writer.execute(_INSERT, rows)

@@ -84,7 +84,15 @@ def session() -> Session:
 
 @contextlib.contextmanager
 def transaction():
-    """A session in a write transaction: committed at the end, rolled back on error."""
+    """A session in a write transaction: committed at the end, rolled back on error.
+
+    The request's read transaction ends first (nothing was written in it, and objects
+    read stay loaded): an SQLite reader left open across a write pins the WAL, so no
+    checkpoint can finish and every later commit pays for a failed one.
+    """
+    reader = g.get("db_read")
+    if reader is not None and reader.in_transaction():
+        reader.commit()
     with current_app.extensions["db"]["write"]() as writer, writer.begin():
         yield writer
 

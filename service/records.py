@@ -1,7 +1,7 @@
 """The source registry: name matching, registration, track-record counters, SourceRecord."""
 from __future__ import annotations
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from model.levels import LEVELS
@@ -31,12 +31,16 @@ def name_keys(name: str, aliases) -> dict[str, bool]:
     return found
 
 
+# Built once: every assessment that names its source runs it.
+_BY_KEY = (select(Source).join(SourceName, SourceName.source_id == Source.id)
+           .where(SourceName.key == bindparam("key")))
+
+
 def find_by_name(session, name: str) -> Source | None:
     key = normalise_name(name or "")
     if not key:
         return None
-    return session.execute(select(Source).join(SourceName, SourceName.source_id == Source.id)
-                           .where(SourceName.key == key)).scalar()
+    return session.execute(_BY_KEY, {"key": key}).scalar()
 
 
 def find_by_names(session, names) -> dict[str, Source]:

@@ -72,6 +72,9 @@ class ContextSchema(Schema):
         return data
 
 
+_NO_CONTEXT = ContextSchema()   # the defaults of a request that gives no context
+
+
 class AssessmentRequestSchema(Schema):
     claim = fields.String(required=True, metadata={
         "description": "The claim, up to MAX_CLAIM_CHARS characters", "pattern": r"\S",
@@ -93,7 +96,7 @@ class AssessmentRequestSchema(Schema):
     def _fill_context(self, data, **_):
         data["claim"] = data["claim"].strip()
         if "context" not in data:
-            data["context"] = ContextSchema().load({})
+            data["context"] = _NO_CONTEXT.load({})
         return data
 
 

@@ -201,6 +201,7 @@ class CompiledPipeline:
             self.blocks.append((block["name"], one, block["start"], float(block["weight"])))
             self.batch_blocks.append((many, where, float(block["weight"])))
         self.block_names = [name for name, *_ in self.blocks]
+        self._by_name = {name: (one, start, weight) for name, one, start, weight in self.blocks}
         self._starts = [start for _, _, start, _ in self.blocks]
         self._block_numbers = np.arange(len(self.blocks))
         self.weights = np.asarray(arrays["weights"], dtype=np.float64)
@@ -225,23 +226,27 @@ class CompiledPipeline:
 
     def features(self, row: dict):
         """(columns, values, block number of each) of the row's non-zero features."""
-        columns, values, sizes = [], [], []
-        for _, block, start, weight in self.blocks:
+        # n-gram blocks come as arrays; the small ones stay Python lists until the end.
+        arrays, columns, values, numbers = [], [], [], []
+        for number, (_, block, start, weight) in enumerate(self.blocks):
             cols, vals = block(row)
-            columns.append(np.asarray(cols, dtype=np.intp) + start)
-            values.append(np.multiply(vals, weight, dtype=np.float64))
-            sizes.append(len(cols))
-        return (np.concatenate(columns), np.concatenate(values),
-                np.repeat(self._block_numbers, sizes))
+            if isinstance(cols, np.ndarray):
+                arrays.append((cols + start, vals * weight, np.full(len(cols), number)))
+            else:
+                columns.extend(start + c for c in cols)
+                values.extend(weight * v for v in vals)
+                numbers.extend([number] * len(cols))
+        arrays.append((np.array(columns, dtype=np.intp), np.array(values, dtype=np.float64),
+                       np.array(numbers, dtype=np.intp)))
+        return tuple(np.concatenate(part) for part in zip(*arrays))
 
     def partial_logit(self, row: dict, names) -> float:
         """The score contributions of the named blocks only (for re-scoring edits)."""
         total = 0.0
-        for name, block, start, weight in self.blocks:
-            if name in names:
-                cols, vals = block(row)
-                total += weight * sum(v * self.score_weights[start + int(c)]
-                                      for c, v in zip(cols, vals))
+        for name in names:
+            block, start, weight = self._by_name[name]
+            cols, vals = block(row)
+            total += weight * sum(v * self.score_weights[start + c] for c, v in zip(cols, vals))
         return total
 
     def evaluate(self, row: dict):

@@ -14,12 +14,16 @@ import numpy as np
 from . import grades
 from .explain import counterfactual_rows, factors
 from .compiled import CompiledPipeline
-from .inputs import to_row
+from .inputs import CONTEXT_COLUMNS, COUNT_COLUMNS, to_row
 from .levels import LEVELS, held_up
 from .names import normalise_name
 from .policy import Policy, parse_policy
 from .registry import load_scorer
 from .roles import classify_source
+
+
+# The blocks a counterfactual edit may change, with the row columns each one reads.
+EDITABLE_BLOCKS = (("context", CONTEXT_COLUMNS), ("track_record", COUNT_COLUMNS))
 
 
 def resolve_type(source: dict, policy: Policy) -> str:
@@ -102,14 +106,20 @@ class Scorer:
             answer["intercept"] = self.compiled.intercept
             answer["factors"] = factors(self.compiled, row, request, contributions, features,
                                         self.policy, self.learned, track_record)
-            # An edit touches only the context and the record: re-score just those blocks.
-            edited_blocks = ("context", "track_record")
-            rest = logit - self.compiled.partial_logit(row, edited_blocks)
             answer["what_would_change"] = [
-                {"change": change, "score": 1.0 / (1.0 + math.exp(
-                    -(rest + self.compiled.partial_logit(edited, edited_blocks))))}
+                {"change": change, "score": 1.0 / (1.0 + math.exp(-self._edited_logit(
+                    row, edited, logit, contributions)))}
                 for change, edited in counterfactual_rows(row, request)]
         return answer
+
+    def _edited_logit(self, row: dict, edited: dict, logit: float, contributions) -> float:
+        """The log-odds of an edited row: an edit touches the context or the record, so
+        only the blocks of the columns it changed are scored again."""
+        for name, columns in EDITABLE_BLOCKS:
+            if any(edited[c] != row[c] for c in columns):
+                logit += (self.compiled.partial_logit(edited, (name,))
+                          - contributions[self.compiled.block_names.index(name)])
+        return logit
 
     def assess_many(self, requests: list[dict], track_records: list[dict | None],
                     explain: bool = True) -> list[dict]:

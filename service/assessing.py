@@ -12,7 +12,8 @@ from model.roles import classify_source
 from . import records
 from .tables import Assessment, Source, new_id, utcnow
 
-_INSERT = insert(Assessment)
+# A Core INSERT on the table: the ORM's bulk path would cost more than the row itself.
+_INSERT = insert(Assessment.__table__)
 SOURCE_FIELDS = ("name", "type", "role", "affiliation", "country", "region")
 ANSWER_FIELDS = ("score", "band", "distribution", "grade", "intercept", "factors",
                  "what_would_change", "model")
@@ -96,4 +97,4 @@ def store(writer, answered: list[tuple[Prepared, dict]]) -> None:
             "source_id": prepared.source.id if prepared.source is not None else None,
             "source_key": normalise_name(name) if name and prepared.source is None else None})
     if rows:
-        writer.execute(_INSERT, rows)
+        writer.connection().execute(_INSERT, rows)

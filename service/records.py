@@ -31,16 +31,17 @@ def name_keys(name: str, aliases) -> dict[str, bool]:
     return found
 
 
-# Built once: every assessment that names its source runs it.
-_BY_KEY = (select(Source).join(SourceName, SourceName.source_id == Source.id)
-           .where(SourceName.key == bindparam("key")))
+# Built once, and a Core query: every assessment that names its source runs it, and most
+# names are not registered, so the ORM loads a Source only when there is one.
+_ID_BY_KEY = select(SourceName.source_id).where(SourceName.key == bindparam("key"))
 
 
 def find_by_name(session, name: str) -> Source | None:
     key = normalise_name(name or "")
     if not key:
         return None
-    return session.execute(_BY_KEY, {"key": key}).scalar()
+    source_id = session.connection().execute(_ID_BY_KEY, {"key": key}).scalar()
+    return None if source_id is None else session.get(Source, source_id)
 
 
 def find_by_names(session, names) -> dict[str, Source]:

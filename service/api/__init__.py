@@ -66,6 +66,12 @@ def json_response(body, status: int = 200):
 class ServiceBlueprint(Blueprint):
     ARGUMENTS_PARSER = BodyParser()
 
+    def arguments(self, schema, *args, **kwargs):
+        """flask-smorest's, with one schema instance per view: given a class, webargs would
+        build a new instance (and deep-copy every field) on every request."""
+        return super().arguments(schema() if isinstance(schema, type) else schema,
+                                 *args, **kwargs)
+
     def problems(self, *codes: int):
         """Document the problem responses a view can give besides the default one."""
         def decorate(view):

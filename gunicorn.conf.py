@@ -8,11 +8,15 @@ import shutil
 import tempfile
 
 from service.logs import gunicorn_logger_class
+from service.serving import LATE_WORKER
 
 wsgi_app = "service:create_app()"
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# On SIGTERM a worker also answers the requests already waiting for it (service/draining.py;
+# the threaded worker that GUNICORN_THREADS > 1 needs does not).
+worker_class = "service.draining.DrainingSyncWorker" if threads == 1 else "gthread"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 20
 # Each worker loads the model itself; the master never imports scikit-learn.
@@ -37,6 +41,14 @@ def on_starting(server):
     os.makedirs(folder, exist_ok=True)
     for name in os.listdir(folder):  # counts from an earlier run would be summed in
         os.remove(os.path.join(folder, name))
+
+
+def post_fork(server, worker):
+    # The first workers start the server, and a bad model must stop it (service/serving.py);
+    # one that replaces a dead worker, or comes with a HUP, starts unready instead, beside
+    # siblings that still serve.
+    if worker.age > server.num_workers:
+        os.environ[LATE_WORKER] = "1"
 
 
 def child_exit(server, worker):

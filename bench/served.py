@@ -1,10 +1,15 @@
 """gunicorn servers for the HTTP benchmarks, started on a free local port and always stopped,
-and the request bodies sent to them.
+the databases behind them, and the request bodies sent to them.
 
-Used by bench/http.py and bench/memory.py; not a command itself.
+Used by bench/http.py, bench/memory.py, bench/soak.py and the tests that run real servers
+(tests/service/test_gunicorn.py takes `call` and `free_port` from here, test_replicas.py,
+test_shutdown.py and test_start_faults.py `Gunicorn`; tests/conftest.py makes its
+PostgreSQL schemas here); not a command itself.
 """
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import signal
 import socket
@@ -13,6 +18,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,6 +47,27 @@ def fresh_database(folder: Path) -> str:
     return url
 
 
+@contextlib.contextmanager
+def postgres_schema(url: str, prefix: str = "svc_test_"):
+    """A new, empty schema in the PostgreSQL database at `url`, dropped at the end; yields a
+    URL whose connections use it (migrate it with service.db.upgrade)."""
+    from sqlalchemy import create_engine, text
+
+    schema = prefix + uuid.uuid4().hex[:12]
+    admin = create_engine(url)
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        separator = "&" if "?" in url else "?"
+        try:
+            yield f"{url}{separator}options=-csearch_path%3D{schema}"
+        finally:
+            with admin.begin() as connection:
+                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    finally:
+        admin.dispose()
+
+
 def as_sent(request: dict) -> dict:
     """A LIAR row as a client sends it: blank fields left out and long ones cut to the API's
     200 characters (it refuses both; one LIAR row lists 14 topics)."""
@@ -49,6 +76,22 @@ def as_sent(request: dict) -> dict:
 
     return {key: fields(value) if isinstance(value, dict) else value
             for key, value in request.items()}
+
+
+def call(base: str, method: str, path: str, body=None, key: str | None = None,
+         timeout: float = 60) -> tuple[int, dict, str]:
+    """Status, headers and text of a request with a JSON body (and X-API-Key); error
+    statuses are answers too, not exceptions."""
+    request = urllib.request.Request(base + path, method=method,
+                                     data=None if body is None else json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json",
+                                              **({"X-API-Key": key} if key else {})})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, dict(error.headers), error.read().decode()
 
 
 def post_json(url: str, body: bytes, timeout: float = 60) -> tuple[int, bytes]:

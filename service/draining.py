@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import socket
 import struct
+import time
 
 from gunicorn.workers.sync import SyncWorker
 
@@ -38,10 +39,14 @@ class DrainingSyncWorker(SyncWorker):
     waiting when the stop came."""
 
     waiting = 0
+    take_until = 0.0
 
     def handle_exit(self, sig, frame):
         # In the signal handler: the queue as it is now, before more clients connect.
         self.waiting = sum(waiting_connections(listener) for listener in self.sockets)
+        # Half the grace period at most, so that the last one taken ends before the master
+        # kills what is left at graceful_timeout.
+        self.take_until = time.monotonic() + self.cfg.graceful_timeout / 2
         super().handle_exit(sig, frame)
 
     def run(self):
@@ -50,11 +55,12 @@ class DrainingSyncWorker(SyncWorker):
             self.drain(self.waiting)
 
     def drain(self, at_most: int) -> None:
-        """Answer up to `at_most` waiting connections, stopping when none is left."""
+        """Answer up to `at_most` waiting connections, stopping when none is left or the
+        time to take one is over."""
         taken = 0
         for listener in self.sockets:
             listener.setblocking(False)
-            while taken < at_most:
+            while taken < at_most and time.monotonic() < self.take_until:
                 self.notify()  # the master kills a worker that looks stuck
                 try:
                     self.accept(listener)   # reads the request and answers it

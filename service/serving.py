@@ -63,14 +63,13 @@ class StartRefused(RuntimeError):
             others = [name for name in list_versions(registry) if name != version][-5:]
         except OSError:
             others = []
-        choice = (f"versions there: {', '.join(others)}" if others
-                  else "no other version there: train one with `python -m training.train`")
+        choice = (f"versions there: {', '.join(others)}" if others else
+                  "no other version there: train one with `python -m training.train --promote`")
         reason = " ".join(f"{type(error).__name__}: {error}".split())   # one line
         super().__init__(
-            f"Not starting: {what} cannot be served: {reason}. Promote a good version with "
-            f"`python -m training.promote --registry {registry} --version VERSION` "
-            f"({choice}), then start again.")
-        self.version = version
+            f"Not starting: {what} cannot be served: {reason}. Restore its files, or promote "
+            f"a good version with `python -m training.promote --registry {registry} --version "
+            f"VERSION` ({choice}); then start again.")
 
 
 def _now() -> str:

@@ -6,12 +6,11 @@ one, on PostgreSQL too (in a schema of their own, dropped afterwards).
 from __future__ import annotations
 
 import os
-import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
+from bench.served import postgres_schema
 from service import create_app
 from service.db import upgrade
 
@@ -32,18 +31,11 @@ def sqlite_url(tmp_path) -> str:
 
 @pytest.fixture
 def postgres_url():
-    """A migrated PostgreSQL schema of this test's own."""
+    """A PostgreSQL schema of this test's own (empty: the test migrates it), dropped after."""
     if not POSTGRES_URL:
         pytest.skip("set TEST_DATABASE_URL to a PostgreSQL database (.ci/run does)")
-    schema = "svc_test_" + uuid.uuid4().hex[:12]
-    admin = create_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
-    with admin.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with postgres_schema(POSTGRES_URL) as url:
+        yield url
 
 
 @pytest.fixture

@@ -84,26 +84,26 @@ except urllib.error.HTTPError as error:
     assert listed["total"] == 1
 
 
-# One test per database: starting 4 gunicorn workers is most of its time.
-def test_8_processes_of_250_verdicts_lose_nothing_and_one_name_is_one_source(gunicorn_on):
-    base, url = gunicorn_on
-    race_to_register_one_name(base)
-    status, _, text = call(base, "POST", "/v1/sources",
-                           {"name": "Concurrency Test Agency", "type": "state_agency"}, key=KEY)
-    assert status == 201, text
-    source = json.loads(text)
-    before = source["track_record"]["counts"]["false"]
-    claim = {"claim": "Six tanks were lost.", "source": {"id": source["id"]}}
+def assess_in_batches(bases: list[str], source_id: str) -> list[str]:
+    """PROCESSES * VERDICTS_EACH assessments of one claim by the source, in batches of 100
+    sent to each of `bases` in turn; their ids."""
+    claim = {"claim": "Six tanks were lost.", "source": {"id": source_id}}
     ids = []
-    for _ in range(PROCESSES * VERDICTS_EACH // 100):
-        status, _, text = call(base, "POST", "/v1/assessments/batch", {"items": [claim] * 100})
+    for number in range(PROCESSES * VERDICTS_EACH // 100):
+        status, _, text = call(bases[number % len(bases)], "POST", "/v1/assessments/batch",
+                               {"items": [claim] * 100})
         assert status == 200, text
         ids += [item["assessment"]["id"] for item in json.loads(text)["items"]]
     assert len(set(ids)) == PROCESSES * VERDICTS_EACH
+    return ids
 
-    writers = [subprocess.Popen([sys.executable, "-c", WRITER, base, KEY],
+
+def post_verdicts_at_once(bases: list[str], ids: list[str]) -> dict[str, int]:
+    """A "false" verdict on each id from PROCESSES writer processes at once, writer n
+    posting every PROCESSES-th id to bases[n % len(bases)]; how many got each status."""
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, bases[n % len(bases)], KEY],
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-               for _ in range(PROCESSES)]
+               for n in range(PROCESSES)]
     for number, writer in enumerate(writers):
         writer.stdin.write(json.dumps(ids[number::PROCESSES]))
         writer.stdin.close()
@@ -113,7 +113,20 @@ def test_8_processes_of_250_verdicts_lose_nothing_and_one_name_is_one_source(gun
         for code, count in json.loads(writer.stdout.read()).items():
             statuses[code] = statuses.get(code, 0) + count
         writer.stdout.close()
-    assert statuses == {"200": PROCESSES * VERDICTS_EACH}
+    return statuses
+
+
+# One test per database: starting 4 gunicorn workers is most of its time.
+def test_8_processes_of_250_verdicts_lose_nothing_and_one_name_is_one_source(gunicorn_on):
+    base, url = gunicorn_on
+    race_to_register_one_name(base)
+    status, _, text = call(base, "POST", "/v1/sources",
+                           {"name": "Concurrency Test Agency", "type": "state_agency"}, key=KEY)
+    assert status == 201, text
+    source = json.loads(text)
+    before = source["track_record"]["counts"]["false"]
+    ids = assess_in_batches([base], source["id"])
+    assert post_verdicts_at_once([base], ids) == {"200": PROCESSES * VERDICTS_EACH}
 
     row, verdicts, sources = database_counts(url, source["id"])
     assert sources == 2  # this agency, and the ministry the racers registered once

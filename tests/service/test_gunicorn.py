@@ -3,16 +3,14 @@ import concurrent.futures
 import contextlib
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from bench.served import call, free_port
 from service.db import upgrade
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,25 +18,6 @@ KEY = "gunicorn-test-key"
 CLAIM = {"claim": "Since March 10 Kyiv has lost over 100 men and six tanks.",
          "source": {"name": "Federal Security Service", "type": "state_agency"},
          "context": {"party_to_event": True, "relayed_by": ["TASS"]}}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def call(base, method, path, body=None, key=None):
-    request = urllib.request.Request(base + path, method=method,
-                                     data=None if body is None else json.dumps(body).encode(),
-                                     headers={"Content-Type": "application/json",
-                                              **({"X-API-Key": key} if key else {})})
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, dict(response.headers), response.read().decode()
-    except urllib.error.HTTPError as error:
-        with error:
-            return error.code, dict(error.headers), error.read().decode()
 
 
 @pytest.fixture

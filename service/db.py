@@ -2,9 +2,6 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import os
-import threading
 from pathlib import Path
 
 import click
@@ -64,59 +61,10 @@ def make_engine(url: str, synchronous: str = "NORMAL"):
     return engine
 
 
-class WriterQueue:
-    """SQLite writers of this machine take turns in the order they arrive.
-
-    SQLite lets one writer in at a time, and one that finds the database locked sleeps in
-    steps of 1, 2, 5, 10... ms before it looks again, although the lock is held for a
-    fraction of a millisecond: under load those sleeps make the slowest answers. An
-    exclusive ``flock`` on ``<database>-writers.lock`` (and a thread lock within the
-    process) wakes the next writer as soon as the last one commits. BEGIN IMMEDIATE still
-    guards writers that do not queue here (the CLIs). Without a lock file (the folder is
-    gone or read-only) writers go straight to SQLite, whose error says why.
-    """
-
-    def __init__(self, database: str):
-        self.path = f"{database}-writers.lock"
-        self._thread_lock = threading.Lock()
-        self._fd: int | None = None
-        self._pid: int | None = None
-
-    def _file(self) -> int | None:
-        # Opened per process: a descriptor inherited over fork would share its lock.
-        if self._pid != os.getpid():
-            self._fd, self._pid = None, os.getpid()
-        if self._fd is None:
-            try:
-                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-            except OSError:
-                return None
-        return self._fd
-
-    @contextlib.contextmanager
-    def turn(self):
-        with self._thread_lock:
-            fd = self._file()
-            if fd is None:
-                yield
-                return
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fd, fcntl.LOCK_UN)
-
-
 def init_app(app) -> None:
     engine = make_engine(app.config["DATABASE_URL"], app.config["SQLITE_SYNCHRONOUS"].upper())
-    parsed = make_url(app.config["DATABASE_URL"])
-    queue = None
-    if (parsed.drivername.startswith("sqlite") and parsed.database
-            and parsed.database != ":memory:" and "uri" not in parsed.query):
-        queue = WriterQueue(parsed.database)
     app.extensions["db"] = {
         "engine": engine,
-        "writers": queue,
         "read": sessionmaker(engine, expire_on_commit=False),
         "write": sessionmaker(engine.execution_options(sqlite_immediate=True),
                               expire_on_commit=False),
@@ -145,10 +93,7 @@ def transaction():
     reader = g.get("db_read")
     if reader is not None and reader.in_transaction():
         reader.commit()
-    extension = current_app.extensions["db"]
-    queue = extension["writers"]
-    with (queue.turn() if queue is not None else contextlib.nullcontext()), \
-            extension["write"]() as writer, writer.begin():
+    with current_app.extensions["db"]["write"]() as writer, writer.begin():
         yield writer
 
 

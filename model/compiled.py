@@ -7,7 +7,7 @@ value) pairs from a flat row, rebuilt from the ``spec`` and ``arrays`` that
 ``compiler.compile_pipeline`` wrote at save time: vocabularies, analyzer settings, idf,
 categories and priors. The score's weights and both side models' weights sit in one
 dense matrix, so one indexed product gives the score's contributions and the six levels.
-Nothing here imports scikit-learn or scipy.sparse. A test checks the values against
+Nothing here imports scikit-learn. A test checks the values against
 ``Pipeline.predict_proba`` to 1e-9.
 """
 from __future__ import annotations
@@ -20,6 +20,7 @@ from functools import lru_cache
 from itertools import chain, repeat
 
 import numpy as np
+from scipy import sparse
 
 from .cues import claim_cues, prior_log_odds, record_shift
 from .inputs import COUNT_COLUMNS
@@ -54,8 +55,9 @@ def char_wb_ngrams(word: str, low: int, high: int) -> list[str]:
     return out
 
 
-def _tfidf_counter(spec: dict):
-    """text -> Counter of block columns, as the fitted vectorizer counts them."""
+def _tfidf_columns(spec: dict):
+    """text -> the block columns of its n-grams in the vocabulary, with repeats, as the
+    fitted vectorizer finds them."""
     vocabulary = {term: j for j, term in enumerate(spec["vocabulary"])}
     low, high = spec["ngram_range"]
     lower = str.lower if spec["lowercase"] else str
@@ -66,72 +68,54 @@ def _tfidf_counter(spec: dict):
             return tuple(j for j in map(vocabulary.get, char_wb_ngrams(word, low, high))
                          if j is not None)
 
-        def counted(text):
+        def columns(text):
             words = _WHITE_SPACES.sub(" ", lower(text)).split()
-            return Counter(chain.from_iterable(map(word_columns, words)))
+            return list(chain.from_iterable(map(word_columns, words)))
     else:
         findall = re.compile(spec["token_pattern"]).findall
+        absent = (-1).__ne__
 
-        def counted(text):
+        def columns(text):
             grams = word_ngrams(findall(lower(text)), low, high)
-            counts = Counter(map(vocabulary.get, grams, repeat(-1)))   # -1: not in it
-            counts.pop(-1, None)
-            return counts
-    return counted
+            return list(filter(absent, map(vocabulary.get, grams, repeat(-1))))
+    return columns
 
 
 def _tfidf_block(spec: dict, arrays: dict):
-    counted = _tfidf_counter(spec)
-    column, sublinear = spec["column"], spec["sublinear_tf"]
+    columns_of = _tfidf_columns(spec)
+    column, sublinear, width = spec["column"], spec["sublinear_tf"], spec["width"]
     idf = arrays[f"idf.{spec['name']}"]
 
-    def weighted(counts):
+    def block(row):
+        counts = Counter(columns_of(row[column]))
+        if not counts:
+            return np.empty(0, dtype=np.intp), np.empty(0)
         columns = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
         tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
         if sublinear:
             tf = np.log(tf, out=tf) + 1.0
-        return columns, tf * idf[columns]
-
-    def block(row):
-        counts = counted(row[column])
-        if not counts:
-            return np.empty(0, dtype=np.intp), np.empty(0)
-        columns, values = weighted(counts)
+        values = tf * idf[columns]
         return columns, values / math.sqrt(values @ values)
 
     def many(rows, weights):
-        counts = [counted(row[column]) for row in rows]
-        lengths = np.fromiter(map(len, counts), dtype=np.intp, count=len(counts))
-        out = np.zeros((len(rows), weights.shape[1]))
-        if not lengths.any():
-            return out
-        columns, values = weighted(_Flat(counts, int(lengths.sum())))
-        starts = np.concatenate([[0], np.cumsum(lengths)])
-        squares = np.concatenate([[0.0], np.cumsum(values * values)])
-        norms = np.sqrt(squares[starts[1:]] - squares[starts[:-1]])
-        values /= np.repeat(np.where(norms > 0, norms, 1.0), lengths)
-        # Each row's entries are contiguous: sum them per row (rows without any stay 0).
-        filled = lengths > 0
-        out[filled] = np.add.reduceat(values[:, None] * weights[columns],
-                                      starts[:-1][filled], axis=0)
-        return out
+        # One sparse matrix of raw n-gram hits; scipy sums the repeats into counts.
+        found = [columns_of(row[column]) for row in rows]
+        indptr = np.zeros(len(rows) + 1, dtype=np.intp)
+        np.cumsum(np.fromiter(map(len, found), dtype=np.intp, count=len(rows)),
+                  out=indptr[1:])
+        indices = np.fromiter(chain.from_iterable(found), dtype=np.intp, count=indptr[-1])
+        hits = sparse.csr_matrix((np.ones(len(indices)), indices, indptr),
+                                 shape=(len(rows), width))
+        hits.sum_duplicates()
+        if sublinear:
+            np.log(hits.data, out=hits.data)
+            hits.data += 1.0
+        hits.data *= idf[hits.indices]
+        squares = np.concatenate([[0.0], np.cumsum(hits.data * hits.data)])
+        norms = np.sqrt(squares[hits.indptr[1:]] - squares[hits.indptr[:-1]])
+        hits.data /= np.repeat(np.where(norms > 0, norms, 1.0), np.diff(hits.indptr))
+        return hits @ weights
     return block, many
-
-
-class _Flat:
-    """Many Counters read as one: keys() and values() chained, for ``weighted``."""
-
-    def __init__(self, counters, size: int):
-        self.counters, self.size = counters, size
-
-    def __len__(self):
-        return self.size
-
-    def keys(self):
-        return chain.from_iterable(c.keys() for c in self.counters)
-
-    def values(self):
-        return chain.from_iterable(c.values() for c in self.counters)
 
 
 def _onehot_block(spec: dict):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 
 from .levels import HELD_UP_FROM, LEVELS
 
@@ -31,7 +32,8 @@ for _name, _words in CUE_WORDS.items():
         _WORD_CUES.setdefault(_word, []).append(CUES.index(_name))
 _SYMBOL_CUES = {"$": CUES.index("money"), "€": CUES.index("money"), "£": CUES.index("money"),
                 "!": CUES.index("exclamation"), "?": CUES.index("question")}
-_TOKENS = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?|(\d+(?:[.,]\d+)*)\s*(%|percent\b)?|[$€£!?]")
+_WORDS = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+_FIGURES = re.compile(r"(\d+(?:[.,]\d+)*)\s*(%|percent\b)?")
 _FIGURE, _PERCENT, _NEGATION = CUES.index("figure"), CUES.index("percent"), CUES.index("negation")
 _PHRASES = {"hedge": "hedged", "attribution": "attributed", "figure": "figures",
             "percent": "percentages", "large_figure": "large figures", "money": "money",
@@ -46,19 +48,23 @@ def cue_phrase(name: str) -> str:
 
 
 def claim_cues(text: str) -> list[float]:
-    """log(1 + count) of each cue in the claim, and log(1 + its length in words)."""
+    """log(1 + count) of each cue in the claim, and log(1 + its length in words).
+
+    Words, figures and symbols never overlap (letters, digits, the symbols), so each kind
+    is found by its own pattern and the distinct words are looked up once each.
+    """
+    lowered = text.lower()
     counts = [0] * len(CUES)
-    for match in _TOKENS.finditer(text.lower()):
-        token, figure, percent = match.group(0), match.group(1), match.group(2)
-        if figure:
-            counts[_FIGURE] += 1
-            counts[_PERCENT] += bool(percent)
-        elif token in _SYMBOL_CUES:
-            counts[_SYMBOL_CUES[token]] += 1
-        else:
-            for cue in _WORD_CUES.get(token, ()):
-                counts[cue] += 1
-            counts[_NEGATION] += token.endswith("n't")
+    for word, times in Counter(_WORDS.findall(lowered)).items():
+        for cue in _WORD_CUES.get(word, ()):
+            counts[cue] += times
+        if word.endswith("n't"):
+            counts[_NEGATION] += times
+    for _, percent in _FIGURES.findall(lowered):
+        counts[_FIGURE] += 1
+        counts[_PERCENT] += bool(percent)
+    for symbol, cue in _SYMBOL_CUES.items():
+        counts[cue] += lowered.count(symbol)
     return [math.log1p(c) for c in counts] + [math.log1p(len(text.split()))]
 
 

@@ -19,6 +19,7 @@ stop the workers that still serve (gunicorn.conf.py tells it by ``LATE_WORKER``)
 from __future__ import annotations
 
 import datetime
+import gc
 import logging
 import math
 import os
@@ -168,6 +169,8 @@ class ModelSlot:
         held = getattr(self._scorer, "version", None)
         # One assignment swaps the model; the old one is freed when its last request ends.
         self._scorer, self.error, self.refused = scorer, None, None
+        if gc.get_freeze_count():   # a served worker froze its first model: this one too
+            gc.freeze()
         log.info("process %d serves model %s (was %s)", os.getpid(), scorer.version, held,
                  extra={"model_version": scorer.version})
 

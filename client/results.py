@@ -113,7 +113,8 @@ class Assessment:
     band: str
     distribution: dict[str, float]
     grade: Grade
-    intercept: float
+    # None and empty for an assessment scored in a batch with "explain": false.
+    intercept: float | None
     factors: list[Factor]
     what_would_change: list[Change]
     source: SourceRecord
@@ -125,11 +126,11 @@ class Assessment:
         return cls(
             id=body["id"], created_at=body["created_at"], score=body["score"],
             band=body["band"], distribution=dict(body["distribution"]),
-            grade=Grade(**body["grade"]), intercept=body["intercept"],
+            grade=Grade(**body["grade"]), intercept=body.get("intercept"),
             factors=[Factor(item["label"], item["weight"], item["basis"])
-                     for item in body["factors"]],
+                     for item in body.get("factors", [])],
             what_would_change=[Change(item["change"], item["score"])
-                               for item in body["what_would_change"]],
+                               for item in body.get("what_would_change", [])],
             source=SourceRecord.from_json(body["source"]),
             model=ModelRef(body["model"]["version"], body["model"]["policy_version"]),
             raw=body)

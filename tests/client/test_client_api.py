@@ -166,3 +166,21 @@ def test_a_claim_in_another_script_round_trips(live):
     claim = "С 10 марта Киев потерял более 100 человек и шесть танков."
     assessment = CredibilityClient(live.url).score(claim, {"name": "ФСБ", "type": "state_agency"})
     assert assessment.source.name == "ФСБ" and 0 < assessment.score < 1
+
+
+def test_an_assessment_scored_without_explanation_reads_back(live):
+    """A batch with "explain": false stores assessments without factors; the client reads
+    them as assessments with no factors, not as an error."""
+    import json
+    import urllib.request
+
+    base = live.url
+    body = json.dumps({"items": [{"claim": "Prices doubled.", "source": {"type": "politician"}}],
+                       "explain": False}).encode()
+    request = urllib.request.Request(base + "/v1/assessments/batch", data=body, method="POST",
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        stored = json.loads(answer.read())["items"][0]["assessment"]
+    got = CredibilityClient(live.url).assessment(stored["id"])
+    assert got.intercept is None and got.factors == [] and got.what_would_change == []
+    assert got.score == stored["score"] and got.grade.source_reliability

@@ -135,3 +135,32 @@ def test_a_batch_answers_each_item_in_order(scoring_app, client):
         assert stored.status_code == 200 and stored.json == answer["assessment"]
     single = client.post("/v1/assessments", json=items[3]).json
     assert math.isclose(single["score"], answers[3]["assessment"]["score"], abs_tol=1e-9)
+
+
+def test_a_batch_without_explanations_scores_stores_and_resolves_the_same(
+        scoring_app, writer_headers, client):
+    """"explain": false leaves out factors and counterfactuals, nothing else: the score,
+    levels, grades and source record equal the explained answer's, and it is stored."""
+    made = client.post("/v1/sources", headers=writer_headers, json={
+        "name": "Ministry of Defence of Ruritania", "type": "state_agency"}).json
+    items = [{"claim": CLAIM, "source": FSB},
+             {"claim": "Our fighters destroyed three tanks.",
+              "source": {"name": "ministry of defence of ruritania"},
+              "context": {"party_to_event": True, "corroborations": 2}},
+             {"claim": "", "source": FSB}]
+    plain = client.post("/v1/assessments/batch", json={"items": items, "explain": False})
+    full = client.post("/v1/assessments/batch", json={"items": items})
+    assert plain.status_code == full.status_code == 200
+    assert [a["status"] for a in plain.json["items"]] == [201, 201, 422]
+    for bare, explained in zip(plain.json["items"][:2], full.json["items"][:2]):
+        bare, explained = bare["assessment"], explained["assessment"]
+        assert not {"intercept", "factors", "what_would_change"} & set(bare)
+        assert explained["factors"] and explained["what_would_change"]
+        assert math.isclose(bare["score"], explained["score"], abs_tol=1e-12)
+        for key in ("band", "grade", "source", "model"):
+            assert bare[key] == explained[key], key
+        assert all(math.isclose(bare["distribution"][level], p, abs_tol=1e-12)
+                   for level, p in explained["distribution"].items())
+        stored = client.get(f"/v1/assessments/{bare['id']}")
+        assert stored.status_code == 200 and stored.json == bare
+    assert plain.json["items"][1]["assessment"]["source"]["id"] == made["id"]

@@ -112,7 +112,13 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="GUNICORN_WORKERS of both servers")
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                        help="a setting of the project's server only (repeatable), e.g. "
+                             "SQLITE_SYNCHRONOUS=FULL")
     args = parser.parse_args(argv)
+    settings = dict(item.split("=", 1) for item in args.env if "=" in item)
+    if len(settings) != len(args.env):
+        parser.error("--env takes NAME=VALUE")
     if shutil.which("wrk") is None:
         print("wrk is not installed: apt-get install -y wrk (Debian package wrk), "
               "or build it from https://github.com/wg/wrk", file=sys.stderr)
@@ -130,7 +136,8 @@ def main(argv=None) -> int:
         echo = Gunicorn("echo", folder, env, app="bench.echo_app:app")
         project = Gunicorn("project", folder, {**env, "DATABASE_URL": database_url,
                                                "RATELIMIT_ENABLED": "false",
-                                               "MAX_BATCH_ITEMS": str(BATCH_ITEMS)})
+                                               "MAX_BATCH_ITEMS": str(BATCH_ITEMS),
+                                               **settings})
         try:
             echo.start()
             project.start()
@@ -170,7 +177,8 @@ def main(argv=None) -> int:
               "batch": f"POST /v1/assessments/batch, {BATCH_ITEMS:,} items, no factors"}
     print(f"gunicorn: {args.workers} workers, same gunicorn.conf.py; wrk: {args.connections} "
           f"connections, {args.seconds:g} s a load ({args.batch_seconds:g} s the batch), "
-          f"{args.rounds} round(s); round {median_round + 1}, the median ratio, shown\n")
+          f"{args.rounds} round(s); round {median_round + 1}, the median ratio, shown"
+          + "".join(f"; {name}={value}" for name, value in settings.items()) + "\n")
     print(f"{'load':42}{'requests/s':>12}{'claims/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
     for name, r in rows.items():
         per_request = BATCH_ITEMS if name == "batch" else (1 if name == "assessments" else 0)

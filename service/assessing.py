@@ -16,7 +16,7 @@ from .tables import Assessment, Source, new_id, utcnow
 _INSERT = insert(Assessment.__table__)
 SOURCE_FIELDS = ("name", "type", "role", "affiliation", "country", "region")
 ANSWER_FIELDS = ("score", "band", "distribution", "grade", "intercept", "factors",
-                 "what_would_change", "model")
+                 "what_would_change")
 
 
 class Refusal(Exception):
@@ -70,7 +70,8 @@ def prepare(session, scorer, body: dict, named: dict | None = None) -> Prepared:
 
 
 def answer(prepared: Prepared, output: dict) -> dict:
-    """The response body: the scorer's answer with an id, a time and the source record."""
+    """The response body: the scorer's answer with an id, a time and the source record,
+    in the contract's order (DESIGN.md)."""
     body = {"id": new_id(),
             "created_at": utcnow().isoformat(timespec="seconds").replace("+00:00", "Z")}
     body.update({key: output[key] for key in ANSWER_FIELDS if key in output})
@@ -78,6 +79,7 @@ def answer(prepared: Prepared, output: dict) -> dict:
                   or prepared.request["source"]["type"])
     body["source"] = records.record(prepared.source, inline, prepared.counts,
                                     output.get("reliability"))
+    body["model"] = output["model"]
     return body
 
 

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime
+import secrets
+import time
 import uuid
 
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text
@@ -14,7 +16,16 @@ COUNT_COLUMNS = {level: "n_" + level.replace("-", "_") for level in LEVELS}
 
 
 def new_id() -> str:
-    return str(uuid.uuid4())
+    """A UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then 74 random bits.
+
+    Ids made later sort later, so new rows land at the end of the primary-key index
+    instead of at random pages of it (bench/http.py: about 5% more requests/s and a
+    lower p99 than uuid4); the time they carry is the row's created_at, which is public.
+    """
+    milliseconds = time.time_ns() // 1_000_000
+    value = ((milliseconds & (1 << 48) - 1) << 80 | 0x7 << 76 | secrets.randbits(12) << 64
+             | 0b10 << 62 | secrets.randbits(62))
+    return str(uuid.UUID(int=value))
 
 
 def utcnow() -> datetime.datetime:

@@ -19,8 +19,9 @@ def new_id() -> str:
     """A UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then 74 random bits.
 
     Ids made later sort later, so new rows land at the end of the primary-key index
-    instead of at random pages of it (bench/http.py: about 5% more requests/s and a
-    lower p99 than uuid4); the time they carry is the row's created_at, which is public.
+    instead of at random pages of it (bench/http.py gave a few percent more requests/s
+    and a lower p99 than with uuid4); the time they carry is the row's created_at,
+    which is public anyway.
     """
     milliseconds = time.time_ns() // 1_000_000
     value = ((milliseconds & (1 << 48) - 1) << 80 | 0x7 << 76 | secrets.randbits(12) << 64

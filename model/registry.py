@@ -223,6 +223,11 @@ def _verified_contents(version, path: Path) -> dict[str, bytes]:
         expected[_check_name(match[2], "file name in SHA256SUMS")] = match[1]
     present = {p.name for p in path.iterdir()} - {SUMS_FILE}
     required = set(_OWN_FILES) - {SUMS_FILE} | expected.keys()
+    compiled = {SCORER_SPEC_FILE, SCORER_ARRAYS_FILE}
+    if not compiled & (present | expected.keys()) and PIPELINE_FILE in present:
+        raise ArtifactError(f"model version {version} was saved before models were also "
+                            "saved in compiled form (scorer.json, scorer.npz), which the "
+                            "service serves from: retrain it with python -m training.train")
     for problem, names in (("unlisted", present - expected.keys()),
                            ("missing", required - present)):
         if names:
@@ -252,7 +257,8 @@ def _check_library_versions(version, card, libraries):
         same = (was == now if lib in ("scikit-learn", "skops")
                 else was.split(".")[0] == now.split(".")[0])
         if not same:
-            raise ArtifactError(f"model version {version} was saved with {lib} {was}; "
+            raise ArtifactError(f"model version {version} was saved with {lib} {was} "
+                                f"(its {CARD_FILE} says so); "
                                 f"this is {now}: retrain or install {was}")
 
 

@@ -134,7 +134,8 @@ def test_other_scikit_learn_version_is_refused(registry, pipeline):
     card = json.loads((registry / version / "card.json").read_text())
     card["library_versions"]["scikit-learn"] = "1.8.0"
     rewrite(registry / version, "card.json", json.dumps(card).encode())
-    message = (f"model version {version} was saved with scikit-learn 1.8.0; "
+    message = (f"model version {version} was saved with scikit-learn 1.8.0 "
+               "(its card.json says so); "
                f"this is {sklearn.__version__}: retrain or install 1.8.0")
     with pytest.raises(ArtifactError, match=re.escape(message)):
         load_version(registry, version)
@@ -271,3 +272,17 @@ def test_an_unreadable_npz_is_refused_even_when_signed(registry, pipeline):
     rewrite(registry / version, "scorer.npz", b"PK\x03\x04 not really a zip")
     with pytest.raises(ArtifactError, match="scorer.npz could not be read"):
         load_scorer(registry, version)
+
+
+def test_a_version_saved_before_the_compiled_form_says_to_retrain(registry, pipeline):
+    version = save_version(registry, pipeline, CARD, version="old")
+    folder = registry / version
+    for name in ("scorer.json", "scorer.npz"):
+        (folder / name).unlink()
+    lines = [line for line in (folder / "SHA256SUMS").read_text().splitlines()
+             if not line.endswith(("scorer.json", "scorer.npz"))]
+    (folder / "SHA256SUMS").write_text("\n".join(lines) + "\n")
+    for load in (load_scorer, load_version):
+        with pytest.raises(ArtifactError, match="saved before models were also saved in "
+                                                "compiled form.*training.train"):
+            load(registry, version)

@@ -11,14 +11,13 @@ import json
 import os
 import signal
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 
+from bench.served import Gunicorn, call
 from service.db import upgrade
 
-from .test_gunicorn import CLAIM, ROOT, call, free_port
+from .test_gunicorn import CLAIM
 
 THREADS = 4
 LOAD_SECONDS = 3.0
@@ -47,43 +46,21 @@ def _load(base, answered: list, stop: threading.Event, lock: threading.Lock) -> 
 def test_sigkill_under_load_loses_no_answered_assessment(model_registry_dir, tmp_path):
     path = tmp_path / "service.db"
     upgrade(f"sqlite:///{path}")
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}", "PORT": str(port),
-           "HOST": "127.0.0.1", "GUNICORN_WORKERS": "2", "RATELIMIT_ENABLED": "false",
-           "MODEL_REGISTRY": str(model_registry_dir),
-           "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics")}
-    (tmp_path / "metrics").mkdir()
-    base = f"http://127.0.0.1:{port}"
-    with open(tmp_path / "gunicorn.log", "w+", encoding="utf-8") as log:
-        server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
-                                  cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                  start_new_session=True)
-        try:
-            deadline = time.monotonic() + 120
-            while True:
-                try:
-                    if call(base, "GET", "/readyz")[0] == 200:
-                        break
-                except OSError:
-                    pass
-                assert server.poll() is None, (tmp_path / "gunicorn.log").read_text()
-                assert time.monotonic() < deadline, "gunicorn never became ready"
-                time.sleep(0.2)
-            answered, stop, lock = [], threading.Event(), threading.Lock()
-            clients = [threading.Thread(target=_load, args=(base, answered, stop, lock))
-                       for _ in range(THREADS)]
-            for client in clients:
-                client.start()
-            time.sleep(LOAD_SECONDS)
-            os.killpg(server.pid, signal.SIGKILL)   # master and workers, mid-request
-            server.wait(timeout=30)
-            stop.set()
-            for client in clients:
-                client.join(timeout=120)
-        finally:
-            if server.poll() is None:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait(timeout=30)
+    env = {"DATABASE_URL": f"sqlite:///{path}", "GUNICORN_WORKERS": "2",
+           "RATELIMIT_ENABLED": "false", "MODEL_REGISTRY": str(model_registry_dir)}
+    with Gunicorn("crash", tmp_path, env) as server:
+        server.wait_ready("/readyz", timeout=120)
+        answered, stop, lock = [], threading.Event(), threading.Lock()
+        clients = [threading.Thread(target=_load, args=(server.base, answered, stop, lock))
+                   for _ in range(THREADS)]
+        for client in clients:
+            client.start()
+        time.sleep(LOAD_SECONDS)
+        os.killpg(server.process.pid, signal.SIGKILL)   # master and workers, mid-request
+        server.process.wait(timeout=30)
+        stop.set()
+        for client in clients:
+            client.join(timeout=120)
 
     assert len(answered) > 100, "the load never got going"
     with sqlite3.connect(path) as database:   # recovers the WAL like the next start would

@@ -1,0 +1,27 @@
+"""The committed default model's compiled form (what the service serves) answers what its
+Pipeline answers, one claim at a time and in batches."""
+from __future__ import annotations
+
+import numpy as np
+import synthetic_claims as synthetic
+
+from model.levels import LEVELS
+from model.pipeline import frame
+from model.registry import load_version
+from model.scoring import Scorer
+
+
+def test_the_committed_compiled_form_is_the_committed_pipeline(model_registry_dir):
+    scorer = Scorer.load(model_registry_dir)
+    pipeline = load_version(model_registry_dir, scorer.version).pipeline
+    requests, _ = synthetic.make_claims(400, seed=7)
+    records = [{"false": i % 4, "true": i % 3, "half-true": i % 2} if i % 5 else None
+               for i in range(len(requests))]
+    answers = scorer.assess_many(requests, records, explain=False)
+    rows = [scorer._row(r, t) for r, t in zip(requests, records)]
+    expected = pipeline.predict_proba(frame(rows))
+    got = np.array([[a["distribution"][level] for level in LEVELS] for a in answers])
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-9)
+    single = np.array([[scorer.assess(r, t)["distribution"][level] for level in LEVELS]
+                       for r, t in zip(requests[:100], records[:100])])
+    np.testing.assert_allclose(single, expected[:100], rtol=0, atol=1e-9)

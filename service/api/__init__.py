@@ -59,8 +59,9 @@ def json_response(body, status: int = 200):
     """A JSON answer encoded as is, for views whose dict already has the documented shape
     (assessments, built by ``assessing.answer``): the response schema then only documents
     it; the contract tests check the two agree."""
-    return current_app.response_class(current_app.json.dumps(body), status,
-                                      mimetype="application/json")
+    response = current_app.json.response(body)
+    response.status_code = status
+    return response
 
 
 class ServiceBlueprint(Blueprint):

@@ -187,7 +187,6 @@ class CompiledPipeline:
         self.block_names = [name for name, *_ in self.blocks]
         self._by_name = {name: (one, start, weight) for name, one, start, weight in self.blocks}
         self._starts = [start for _, _, start, _ in self.blocks]
-        self._block_numbers = np.arange(len(self.blocks))
         self.weights = np.asarray(arrays["weights"], dtype=np.float64)
         if self.weights.shape != (spec["n_features"], 1 + 2 * HELD_UP_FROM):
             raise ValueError(f"scorer weights have shape {self.weights.shape}, not "

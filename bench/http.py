@@ -9,8 +9,9 @@ bench/echo_app.py under the same settings file (workers, threads, worker class, 
 whose route parses the same JSON body and answers a small one. Each is loaded by wrk at
 the same connections for the same time: the echo, `POST /v1/assessments` (one claim, with
 explanation, stored; 500 LIAR validation claims in turn) and `POST /v1/assessments/batch`
-(1,000 claims a request with "explain": false, as an archive job sends them, loaded
-for 20 s). Prints requests/s,
+(1,000 LIAR validation claims a request with "explain": false, as an archive job sends
+them, loaded for 20 s; wrk sends the same body each time, so after the first request the
+workers' word caches hold every word of it: bench/scoring.py times unseen text). Prints requests/s,
 p50 and p99 latency, claims/s, and the ratio of assessments to echo requests/s measured in
 this run; the loads alternate --rounds times and the table is the round with the median
 assessments / echo ratio, followed by every round's figures. Every server it started is stopped at the end, on an

@@ -55,35 +55,65 @@ def char_wb_ngrams(word: str, low: int, high: int) -> list[str]:
     return out
 
 
-def _tfidf_columns(spec: dict):
-    """text -> the block columns of its n-grams in the vocabulary, with repeats, as the
-    fitted vectorizer finds them."""
+def _csr(lists, width: int) -> sparse.csr_matrix:
+    """One row per list of column numbers, each entry 1.0 (repeats stay repeats)."""
+    indptr = np.zeros(len(lists) + 1, dtype=np.intp)
+    np.cumsum(np.fromiter(map(len, lists), dtype=np.intp, count=len(lists)), out=indptr[1:])
+    indices = np.fromiter(chain.from_iterable(lists), dtype=np.intp, count=indptr[-1])
+    return sparse.csr_matrix((np.ones(len(indices)), indices, indptr),
+                             shape=(len(lists), width))
+
+
+def _tfidf_hits(spec: dict):
+    """(text -> its n-grams' block columns, with repeats, as the fitted vectorizer finds
+    them; texts -> sparse matrix of how often each column is hit, each column once a row)."""
     vocabulary = {term: j for j, term in enumerate(spec["vocabulary"])}
     low, high = spec["ngram_range"]
+    width = spec["width"]
     lower = str.lower if spec["lowercase"] else str
     if spec["analyzer"] == "char_wb":
-        # char_wb n-grams never cross a word boundary, so each word's columns are cached.
+        # char_wb n-grams never cross a word boundary, so each word's columns are cached,
+        # and a batch's hits are (claims x words) @ (words x n-grams): each distinct word
+        # is expanded once per batch, and scipy adds up the repeats.
         @lru_cache(maxsize=WORD_CACHE)
         def word_columns(word):
             return tuple(j for j in map(vocabulary.get, char_wb_ngrams(word, low, high))
                          if j is not None)
 
-        def columns(text):
-            words = _WHITE_SPACES.sub(" ", lower(text)).split()
-            return list(chain.from_iterable(map(word_columns, words)))
-    else:
-        findall = re.compile(spec["token_pattern"]).findall
-        absent = (-1).__ne__
+        def words(text):
+            return _WHITE_SPACES.sub(" ", lower(text)).split()
 
         def columns(text):
-            grams = word_ngrams(findall(lower(text)), low, high)
-            return list(filter(absent, map(vocabulary.get, grams, repeat(-1))))
-    return columns
+            return list(chain.from_iterable(map(word_columns, words(text))))
+
+        def hits(texts):
+            number: dict[str, int] = {}
+            claims = [[number.setdefault(w, len(number)) for w in words(t)] for t in texts]
+            # A sparse product never holds a column twice in a row.
+            return _csr(claims, len(number)) @ _csr(list(map(word_columns, number)), width)
+        return columns, hits
+
+    findall = re.compile(spec["token_pattern"]).findall
+    absent = (-1).__ne__
+
+    def columns(text):
+        grams = word_ngrams(findall(lower(text)), low, high)
+        return tuple(filter(absent, map(vocabulary.get, grams, repeat(-1))))
+
+    if spec["column"] != "claim":
+        # Roles, channels and topics repeat from claim to claim.
+        columns = lru_cache(maxsize=WORD_CACHE)(columns)
+
+    def hits(texts):
+        found = _csr(list(map(columns, texts)), width)
+        found.sum_duplicates()
+        return found
+    return columns, hits
 
 
 def _tfidf_block(spec: dict, arrays: dict):
-    columns_of = _tfidf_columns(spec)
-    column, sublinear, width = spec["column"], spec["sublinear_tf"], spec["width"]
+    columns_of, hits_of = _tfidf_hits(spec)
+    column, sublinear = spec["column"], spec["sublinear_tf"]
     idf = arrays[f"idf.{spec['name']}"]
 
     def block(row):
@@ -98,23 +128,17 @@ def _tfidf_block(spec: dict, arrays: dict):
         return columns, values / math.sqrt(values @ values)
 
     def many(rows, weights):
-        # One sparse matrix of raw n-gram hits; scipy sums the repeats into counts.
-        found = [columns_of(row[column]) for row in rows]
-        indptr = np.zeros(len(rows) + 1, dtype=np.intp)
-        np.cumsum(np.fromiter(map(len, found), dtype=np.intp, count=len(rows)),
-                  out=indptr[1:])
-        indices = np.fromiter(chain.from_iterable(found), dtype=np.intp, count=indptr[-1])
-        hits = sparse.csr_matrix((np.ones(len(indices)), indices, indptr),
-                                 shape=(len(rows), width))
-        hits.sum_duplicates()
+        hits = hits_of([row[column] for row in rows])
+        tfidf = hits.data
         if sublinear:
-            np.log(hits.data, out=hits.data)
-            hits.data += 1.0
-        hits.data *= idf[hits.indices]
-        squares = np.concatenate([[0.0], np.cumsum(hits.data * hits.data)])
+            np.log(tfidf, out=tfidf)
+            tfidf += 1.0
+        tfidf *= idf[hits.indices]
+        # Each row's l2 norm divides its products, rather than its many n-grams.
+        squares = np.concatenate([[0.0], np.cumsum(tfidf * tfidf)])
         norms = np.sqrt(squares[hits.indptr[1:]] - squares[hits.indptr[:-1]])
-        hits.data /= np.repeat(np.where(norms > 0, norms, 1.0), np.diff(hits.indptr))
-        return hits @ weights
+        norms[norms == 0.0] = 1.0
+        return (hits @ weights) / norms[:, None]
     return block, many
 
 

@@ -20,6 +20,7 @@ LIAR and on the Russia-Ukraine claimants; read its tables before changing a rule
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 from model.names import normalise_name
@@ -303,7 +304,12 @@ def _prepare(text: str | None) -> str:
 def match_source(name: str | None = None, role: str | None = None,
                  affiliation: str | None = None) -> Match | None:
     """The first rule that matches, with its reason and the field it read; None if none."""
-    texts = {"name": _prepare(name), "role": _prepare(role), "affiliation": _prepare(affiliation)}
+    return _first_match(_prepare(name), _prepare(role), _prepare(affiliation))
+
+
+@lru_cache(maxsize=20_000)   # the same sources speak again and again
+def _first_match(name: str, role: str, affiliation: str) -> Match | None:
+    texts = {"name": name, "role": role, "affiliation": affiliation}
     for field, rules in _PASSES:
         text = texts[field]
         if not text:

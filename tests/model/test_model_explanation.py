@@ -176,6 +176,19 @@ def test_compiled_matches_pipeline_for_any_request(scorer, saved_pipeline, req, 
     check_compiled(scorer, saved_pipeline, req, record)
 
 
+@settings(HYPOTHESIS)
+@given(batch=st.lists(st.tuples(S["requests"], S["records"]), min_size=1, max_size=6))
+def test_compiled_batches_match_pipeline_for_any_requests(scorer, saved_pipeline, batch):
+    """Batches share word tables across their claims (empty ones, repeated words, any
+    whitespace); each claim still gets exactly its own Pipeline answer."""
+    requests, records = [list(part) for part in zip(*batch)]
+    answers = scorer.assess_many(requests, records, explain=False)
+    rows = [to_row(r, a["source_type"], t) for r, a, t in zip(requests, answers, records)]
+    expected = saved_pipeline.predict_proba(frame(rows))
+    got = np.array([[a["distribution"][level] for level in LEVELS] for a in answers])
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-9)
+
+
 def test_compiled_matches_pipeline_on_the_training_claims(scorer, saved_pipeline,
                                                           synthetic_claims):
     requests = synthetic_claims[0][:150]

@@ -18,6 +18,9 @@ UNSTORABLE = "Text may not contain NUL characters or unpaired surrogates."
 
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# In a body with no NUL byte (so UTF-8: UTF-16 and UTF-32 put NULs beside ASCII), the
+# decoder can only make a NUL or a surrogate from one of these escapes.
+_UNSTORABLE_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
 
 
 def unstorable(text: str) -> bool:
@@ -49,6 +52,9 @@ class BodyParser(FlaskParser):
         # 10,000 nested lists, or an integer of over 4,300 digits: a 400, not a 500.
         except (RecursionError, ValueError) as error:
             self._handle_invalid_json_error(error, req)
+        raw = req.get_data(cache=True)
+        if b"\x00" not in raw and not _UNSTORABLE_ESCAPE.search(raw):
+            return body    # nothing to look for: skip walking a batch's every string
         paths = list(_unstorable_paths(body))
         if paths:
             webargs_abort(422, messages={"json": {path: [UNSTORABLE] for path in paths}})

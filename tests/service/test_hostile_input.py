@@ -194,6 +194,28 @@ def test_text_no_database_can_store_is_422_naming_the_field(client, writer_heade
     assert "q" in assert_problem(client.get("/v1/sources?q=a%00b"), 422)["errors"]
 
 
+@pytest.mark.parametrize("escape", ["\\u0000", "\\uD800", "\\udBfF", "\\uDC00"])
+def test_every_spelling_of_an_unstorable_escape_is_422(client, escape):
+    """The raw body is read for these escapes before the parsed body is walked."""
+    data = json.dumps(with_("source.name", "NAME")).replace("NAME", f"a{escape}b")
+    response = client.post("/v1/assessments", data=data, content_type="application/json")
+    assert "source.name" in assert_problem(response, 422)["errors"]
+    items = [CLAIM, with_("claim", "CLAIM")]
+    data = json.dumps({"items": items}).replace("CLAIM", f"x{escape}")
+    response = client.post("/v1/assessments/batch", data=data, content_type="application/json")
+    assert "items.1.claim" in assert_problem(response, 422)["errors"]
+
+
+@pytest.mark.parametrize("text, escaped", [("a\\u0000b", "a\\\\u0000b"),
+                                           ("\U0001F600", "\\ud83d\\ude00")])
+def test_escapes_that_make_storable_text_are_accepted(client, text, escaped):
+    """An escaped backslash before "u0000", and a surrogate pair, are ordinary text."""
+    data = json.dumps(with_("source.name", "NAME")).replace("NAME", escaped)
+    response = client.post("/v1/assessments", data=data, content_type="application/json")
+    assert response.status_code == 201, response.get_data(as_text=True)
+    assert response.get_json()["source"]["name"] == text
+
+
 def test_huge_strings_in_every_field_of_a_source(client, writer_headers):
     body = {key: HUGE for key in ("name", "type", "role", "affiliation", "country", "notes")}
     body["aliases"] = [HUGE]

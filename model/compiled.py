@@ -55,6 +55,105 @@ def char_wb_ngrams(word: str, low: int, high: int) -> list[str]:
     return out
 
 
+class CharNgramColumns:
+    """Each word's char_wb n-gram columns in the vocabulary, as ``char_wb_ngrams`` finds
+    them, remembered per word (up to ``WORD_CACHE`` words).
+
+    Words not yet remembered are looked up together with numpy when a batch brings them
+    (a new word costs about 6 us in Python): every character maps to its place in the
+    vocabulary's alphabet (0 for any other), an n-gram at each position becomes one
+    integer in that base, and the integers are searched among the vocabulary's. An
+    n-gram with a character outside the alphabet, or running past the word, is in no
+    vocabulary. Same columns in the same order as the Python path.
+    """
+
+    def __init__(self, vocabulary: dict[str, int], low: int, high: int):
+        self.vocabulary, self.low, self.high = vocabulary, low, high
+        self.known: dict[str, tuple[int, ...]] = {}
+        alphabet = sorted({ch for term in vocabulary for ch in term})
+        self.base = len(alphabet) + 1
+        self.vectorised = (bool(alphabet) and "\x00" not in alphabet and low >= 1
+                           and self.base ** high < 2 ** 62)
+        if not self.vectorised:
+            return
+        code = {ch: number for number, ch in enumerate(alphabet, start=1)}
+        self.codes = np.zeros(ord(alphabet[-1]) + 1, dtype=np.int64)
+        self.codes[[ord(ch) for ch in alphabet]] = list(code.values())
+        terms = list(vocabulary)
+        keys = np.zeros(len(terms), dtype=np.int64)
+        for position, term in enumerate(terms):
+            key = 0
+            for ch in term:
+                key = key * self.base + code[ch]
+            keys[position] = key
+        order = np.argsort(keys, kind="stable")
+        self.keys = keys[order]
+        self.columns = np.fromiter(map(vocabulary.__getitem__, terms), dtype=np.intp,
+                                   count=len(terms))[order]
+
+    def __call__(self, word: str) -> tuple[int, ...]:
+        columns = self.known.get(word)
+        if columns is None:
+            columns = tuple(j for j in map(self.vocabulary.get,
+                                           char_wb_ngrams(word, self.low, self.high))
+                            if j is not None)
+            self._remember([word], [columns])
+        return columns
+
+    def many(self, words: list[str]) -> list[tuple[int, ...]]:
+        """The columns of each of these distinct words."""
+        found = list(map(self.known.get, words))
+        new = [w for w, columns in zip(words, found) if columns is None]
+        if not new:
+            return found
+        if self.vectorised and len(new) > 8:
+            computed = self._look_up(new)
+            self._remember(new, computed)
+        else:
+            computed = [self(w) for w in new]
+        computed = iter(computed)
+        return [columns if columns is not None else next(computed) for columns in found]
+
+    def _remember(self, words, columns) -> None:
+        if len(self.known) + len(words) > WORD_CACHE:
+            self.known.clear()
+        self.known.update(zip(words, columns))
+
+    def _look_up(self, words: list[str]) -> list[tuple[int, ...]]:
+        padded = [f" {w} " for w in words]
+        # Words shorter than the smallest n are one n-gram each (char_wb_ngrams): Python.
+        if min(map(len, padded)) < self.low:
+            return [self(w) for w in words]
+        # All the words in one row, a NUL (code 0) between them: no n-gram crosses it.
+        text = "\x00".join(padded)
+        points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        codes = self.codes[np.minimum(points, len(self.codes) - 1)]
+        codes[points >= len(self.codes)] = 0
+        starts = np.cumsum([0] + [len(p) + 1 for p in padded[:-1]])
+        hit_at, hit_columns = [], []
+        for n in range(self.low, self.high + 1):
+            count = len(codes) - n + 1
+            if count <= 0:
+                break
+            key = codes[:count].copy()
+            inside = key > 0
+            for k in range(1, n):
+                part = codes[k:k + count]
+                key = key * self.base + part
+                inside &= part > 0
+            at = np.flatnonzero(inside)
+            key = key[at]
+            where = np.minimum(np.searchsorted(self.keys, key), len(self.keys) - 1)
+            match = self.keys[where] == key
+            hit_at.append(at[match])
+            hit_columns.append(self.columns[where[match]])
+        rows = np.searchsorted(starts, np.concatenate(hit_at), side="right") - 1
+        order = np.argsort(rows, kind="stable")     # by word, then n, then position
+        columns = np.concatenate(hit_columns)[order].tolist()
+        bounds = np.searchsorted(rows[order], np.arange(len(words) + 1)).tolist()
+        return [tuple(columns[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
+
+
 def _csr(lists, width: int) -> sparse.csr_matrix:
     """One row per list of column numbers, each entry 1.0 (repeats stay repeats)."""
     indptr = np.zeros(len(lists) + 1, dtype=np.intp)
@@ -75,10 +174,7 @@ def _tfidf_hits(spec: dict):
         # char_wb n-grams never cross a word boundary, so each word's columns are cached,
         # and a batch's hits are (claims x words) @ (words x n-grams): each distinct word
         # is expanded once per batch, and scipy adds up the repeats.
-        @lru_cache(maxsize=WORD_CACHE)
-        def word_columns(word):
-            return tuple(j for j in map(vocabulary.get, char_wb_ngrams(word, low, high))
-                         if j is not None)
+        word_columns = CharNgramColumns(vocabulary, low, high)
 
         def words(text):
             return _WHITE_SPACES.sub(" ", lower(text)).split()
@@ -90,7 +186,7 @@ def _tfidf_hits(spec: dict):
             number: dict[str, int] = {}
             claims = [[number.setdefault(w, len(number)) for w in words(t)] for t in texts]
             # A sparse product never holds a column twice in a row.
-            return _csr(claims, len(number)) @ _csr(list(map(word_columns, number)), width)
+            return _csr(claims, len(number)) @ _csr(word_columns.many(list(number)), width)
         return columns, hits
 
     findall = re.compile(spec["token_pattern"]).findall

@@ -34,6 +34,7 @@ for _name, _words in CUE_WORDS.items():
         _WORD_CUES.setdefault(_word, []).append(CUES.index(_name))
 _SYMBOL_CUES = {"$": CUES.index("money"), "€": CUES.index("money"), "£": CUES.index("money"),
                 "!": CUES.index("exclamation"), "?": CUES.index("question")}
+_SYMBOLS = re.compile("[" + re.escape("".join(_SYMBOL_CUES)) + "]")
 _WORDS = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 _FIGURES = re.compile(r"(\d+(?:[.,]\d+)*)\s*(%|percent\b)?")
 _FIGURE, _PERCENT, _NEGATION = CUES.index("figure"), CUES.index("percent"), CUES.index("negation")
@@ -50,19 +51,18 @@ def cue_phrase(name: str) -> str:
 
 
 @lru_cache(maxsize=50_000)
-def _piece_cues(piece: str) -> tuple[tuple[int, int], ...]:
-    """(cue, count) pairs of one whitespace-free piece of a lowered claim: its cue words
-    and symbols. Neither can span whitespace, so a claim's counts are its pieces' sums,
-    and pieces ("the", "said", "$5") repeat from claim to claim."""
-    counts = Counter()
+def _piece_cues(piece: str) -> tuple[int, ...]:
+    """The cue of each cue word and symbol in one whitespace-free piece of a lowered claim.
+
+    Neither can span whitespace, so a claim's counts are its pieces' sums, and pieces
+    ("the", "said", "$5") repeat from claim to claim."""
+    found = []
     for word in _WORDS.findall(piece):
-        for cue in _WORD_CUES.get(word, ()):
-            counts[cue] += 1
+        found += _WORD_CUES.get(word, ())
         if word.endswith("n't"):
-            counts[_NEGATION] += 1
-    for symbol, cue in _SYMBOL_CUES.items():
-        counts[cue] += piece.count(symbol)
-    return tuple((cue, n) for cue, n in counts.items() if n)
+            found.append(_NEGATION)
+    found += map(_SYMBOL_CUES.__getitem__, _SYMBOLS.findall(piece))
+    return tuple(found)
 
 
 def claim_cues(text: str) -> list[float]:
@@ -74,8 +74,8 @@ def claim_cues(text: str) -> list[float]:
     lowered = text.lower()
     pieces = lowered.split()
     counts = [0] * len(CUES)
-    for cue, n in chain.from_iterable(map(_piece_cues, pieces)):
-        counts[cue] += n
+    for cue in chain.from_iterable(map(_piece_cues, pieces)):
+        counts[cue] += 1
     for _, percent in _FIGURES.findall(lowered):
         counts[_FIGURE] += 1
         counts[_PERCENT] += bool(percent)

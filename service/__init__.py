@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask, request, send_from_directory
 
 from .config import FIXED, from_environment, split_list
+from .jsonio import JSONProvider
 from .problems import ServiceApi, problem
 
 BODY_METHODS = ("POST", "PUT", "PATCH")
@@ -16,7 +17,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_mapping(from_environment())
     if config:
         app.config.from_mapping(config)
-    app.json.sort_keys = False
+    app.json = JSONProvider(app)
 
     from model.policy import load_policy
 

@@ -13,6 +13,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from .config import ROOT
+from .jsonio import dumps
 
 ALEMBIC_INI = ROOT / "alembic.ini"
 RETRY_AFTER_SECONDS = 5
@@ -34,11 +35,11 @@ def make_engine(url: str, synchronous: str = "NORMAL"):
                          f"not {synchronous!r}")
     parsed = make_url(url)
     if not parsed.drivername.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, future=True)
+        return create_engine(url, pool_pre_ping=True, future=True, json_serializer=dumps)
     # A "file:...?uri=true" name is an SQLite URI (e.g. mode=ro), not a path to make.
     if parsed.database and parsed.database != ":memory:" and "uri" not in parsed.query:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 30})
+    engine = create_engine(url, connect_args={"timeout": 30}, json_serializer=dumps)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import http
-import json
 
 import marshmallow as ma
 from flask import current_app
@@ -54,8 +53,9 @@ def problem_body(status: int, detail: str | None = None, errors=None) -> dict:
 
 def problem(status: int, detail: str | None = None, errors=None, headers=None):
     """The response for one failure."""
-    return current_app.response_class(json.dumps(problem_body(status, detail, errors)),
-                                      status=status, headers=headers, mimetype=PROBLEM_JSON)
+    body = current_app.json.dumps(problem_body(status, detail, errors))
+    return current_app.response_class(body, status=status, headers=headers,
+                                      mimetype=PROBLEM_JSON)
 
 
 class ServiceApi(Api):

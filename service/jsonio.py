@@ -39,8 +39,10 @@ class JSONProvider(DefaultJSONProvider):
     sort_keys = False
 
     def dumps(self, obj: Any, **kwargs: Any) -> str:
-        if kwargs.get("indent") is None and not kwargs.get("sort_keys", self.sort_keys):
-            text = _fast(obj, kwargs.get("default", self.default))
-            if text is not None:
-                return text
+        if kwargs.get("indent") is None:
+            if not kwargs.get("sort_keys", self.sort_keys):
+                text = _fast(obj, kwargs.get("default", self.default))
+                if text is not None:
+                    return text
+            kwargs.setdefault("separators", (",", ":"))
         return super().dumps(obj, **kwargs)

@@ -71,4 +71,5 @@ def test_a_lone_surrogate_in_a_key_is_a_problem_not_a_crash(scoring_app):
     response = scoring_app.test_client().post("/v1/assessments", data=data,
                                               content_type="application/json")
     assert response.status_code == 422
-    assert response.get_json()["status"] == 422
+    problem = json.loads(response.get_data())       # escaped by the standard library
+    assert problem["status"] == 422 and "\ud800" in problem["errors"]

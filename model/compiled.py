@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 from bisect import bisect_right
 from collections import Counter
 from functools import lru_cache
@@ -57,7 +58,8 @@ def char_wb_ngrams(word: str, low: int, high: int) -> list[str]:
 
 class CharNgramColumns:
     """Each word's char_wb n-gram columns in the vocabulary, as ``char_wb_ngrams`` finds
-    them, remembered per word (up to ``WORD_CACHE`` words).
+    them, remembered per word (up to ``WORD_CACHE`` words, each as a packed array: about
+    140 bytes a word where a tuple of Python ints took about 680).
 
     Words not yet remembered are looked up together with numpy when a batch brings them
     (a new word costs about 6 us in Python): every character maps to its place in the
@@ -69,7 +71,9 @@ class CharNgramColumns:
 
     def __init__(self, vocabulary: dict[str, int], low: int, high: int):
         self.vocabulary, self.low, self.high = vocabulary, low, high
-        self.known: dict[str, tuple[int, ...]] = {}
+        # Each word's columns as a packed array: 2 or 4 bytes a column, not a Python int.
+        self.typecode = "H" if len(vocabulary) <= 2 ** 16 else "I"
+        self.known: dict[str, array] = {}
         alphabet = sorted({ch for term in vocabulary for ch in term})
         self.base = len(alphabet) + 1
         self.vectorised = (bool(alphabet) and "\x00" not in alphabet and low >= 1
@@ -91,16 +95,16 @@ class CharNgramColumns:
         self.columns = np.fromiter(map(vocabulary.__getitem__, terms), dtype=np.intp,
                                    count=len(terms))[order]
 
-    def __call__(self, word: str) -> tuple[int, ...]:
+    def __call__(self, word: str) -> array:
         columns = self.known.get(word)
         if columns is None:
-            columns = tuple(j for j in map(self.vocabulary.get,
-                                           char_wb_ngrams(word, self.low, self.high))
-                            if j is not None)
+            columns = array(self.typecode, [
+                j for j in map(self.vocabulary.get, char_wb_ngrams(word, self.low, self.high))
+                if j is not None])
             self._remember([word], [columns])
         return columns
 
-    def many(self, words: list[str]) -> list[tuple[int, ...]]:
+    def many(self, words: list[str]) -> list[array]:
         """The columns of each of these distinct words."""
         found = list(map(self.known.get, words))
         new = [w for w, columns in zip(words, found) if columns is None]
@@ -114,12 +118,22 @@ class CharNgramColumns:
         computed = iter(computed)
         return [columns if columns is not None else next(computed) for columns in found]
 
+    def matrix(self, words: list[str], width: int) -> sparse.csr_matrix:
+        """One row per distinct word, a 1.0 at each of its n-grams' columns."""
+        found = self.many(words)
+        indptr = np.zeros(len(found) + 1, dtype=np.intp)
+        np.cumsum(np.fromiter(map(len, found), dtype=np.intp, count=len(found)),
+                  out=indptr[1:])
+        indices = np.frombuffer(b"".join(found), dtype=self.typecode).astype(np.intp)
+        return sparse.csr_matrix((np.ones(len(indices)), indices, indptr),
+                                 shape=(len(found), width))
+
     def _remember(self, words, columns) -> None:
         if len(self.known) + len(words) > WORD_CACHE:
             self.known.clear()
         self.known.update(zip(words, columns))
 
-    def _look_up(self, words: list[str]) -> list[tuple[int, ...]]:
+    def _look_up(self, words: list[str]) -> list[array]:
         padded = [f" {w} " for w in words]
         # Words shorter than the smallest n are one n-gram each (char_wb_ngrams): Python.
         if min(map(len, padded)) < self.low:
@@ -149,9 +163,10 @@ class CharNgramColumns:
             hit_columns.append(self.columns[where[match]])
         rows = np.searchsorted(starts, np.concatenate(hit_at), side="right") - 1
         order = np.argsort(rows, kind="stable")     # by word, then n, then position
-        columns = np.concatenate(hit_columns)[order].tolist()
-        bounds = np.searchsorted(rows[order], np.arange(len(words) + 1)).tolist()
-        return [tuple(columns[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
+        packed = np.concatenate(hit_columns)[order].astype(self.typecode).tobytes()
+        size = array(self.typecode).itemsize
+        bounds = (np.searchsorted(rows[order], np.arange(len(words) + 1)) * size).tolist()
+        return [array(self.typecode, packed[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
 
 
 def _csr(lists, width: int) -> sparse.csr_matrix:
@@ -186,7 +201,7 @@ def _tfidf_hits(spec: dict):
             number: dict[str, int] = {}
             claims = [[number.setdefault(w, len(number)) for w in words(t)] for t in texts]
             # A sparse product never holds a column twice in a row.
-            return _csr(claims, len(number)) @ _csr(word_columns.many(list(number)), width)
+            return _csr(claims, len(number)) @ word_columns.matrix(list(number), width)
         return columns, hits
 
     findall = re.compile(spec["token_pattern"]).findall

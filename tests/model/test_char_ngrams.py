@@ -48,3 +48,26 @@ def test_any_words(words):
     columns = CharNgramColumns(vocabulary, 2, 5)
     assert [sorted(c) for c in columns.many(words)] == [
         sorted(expected(vocabulary, analyzer, w)) for w in words]
+
+
+def test_remembered_words_are_packed(model_registry_dir):
+    """Up to WORD_CACHE words stay in every worker: a few hundred bytes each, not the
+    kilobyte a tuple of fresh Python ints would take."""
+    import tracemalloc
+
+    from model.scoring import Scorer
+
+    spec = next(b for b in Scorer.load(model_registry_dir).compiled.spec["blocks"]
+                if b["analyzer"] == "char_wb")
+    columns = CharNgramColumns({t: j for j, t in enumerate(spec["vocabulary"])},
+                               *spec["ngram_range"])
+    words = [f"w{n:05d}ord{'s' * (n % 7)}" for n in range(10_000)]
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    for start in range(0, len(words), 1000):
+        columns.many(words[start:start + 1000])
+    held = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    assert len(columns.known) == len(words)
+    assert sum(map(len, columns.known.values())) > 10 * len(words)   # real n-grams found
+    assert held / len(words) < 400, f"{held / len(words):.0f} bytes a word"

@@ -222,13 +222,22 @@ def _tfidf_hits(spec: dict):
     return columns, hits
 
 
+def _read_only(function):
+    def frozen(*args):
+        out = function(*args)
+        for part in out:
+            part.flags.writeable = False
+        return out
+    return frozen
+
+
 def _tfidf_block(spec: dict, arrays: dict):
     columns_of, hits_of = _tfidf_hits(spec)
     column, sublinear = spec["column"], spec["sublinear_tf"]
     idf = arrays[f"idf.{spec['name']}"]
 
-    def block(row):
-        counts = Counter(columns_of(row[column]))
+    def of_text(text):
+        counts = Counter(columns_of(text))
         if not counts:
             return np.empty(0, dtype=np.intp), np.empty(0)
         columns = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
@@ -237,6 +246,13 @@ def _tfidf_block(spec: dict, arrays: dict):
             tf = np.log(tf, out=tf) + 1.0
         values = tf * idf[columns]
         return columns, values / math.sqrt(values @ values)
+
+    if column != "claim":
+        # Roles, channels and topics repeat: their few values are kept, read-only.
+        of_text = lru_cache(maxsize=WORD_CACHE)(_read_only(of_text))
+
+    def block(row):
+        return of_text(row[column])
 
     def many(rows, weights):
         hits = hits_of([row[column] for row in rows])

@@ -344,6 +344,7 @@ class CompiledPipeline:
                              f"({spec['n_features']}, {1 + 2 * HELD_UP_FROM})")
         self.score_weights = self.weights[:, 0].tolist()
         self.side_intercepts = tuple(np.asarray(arrays["side_intercepts"], dtype=np.float64))
+        self.side_intercept_lists = [list(map(float, side)) for side in self.side_intercepts]
         self.intercept = float(spec["intercept"])
         self.stop_words = frozenset(spec["stop_words"])
 
@@ -408,11 +409,16 @@ class CompiledPipeline:
         return logits, np.hstack(sides)
 
     def levels(self, logit: float, side_logits) -> np.ndarray:
+        """Six probabilities: each side's softmax, scaled by its share of the score (in
+        plain floats: numpy's per-call cost is most of it for three numbers)."""
         score = 1.0 / (1.0 + math.exp(-logit))
-        out = np.empty(2 * HELD_UP_FROM)
-        for side, (share, intercepts) in enumerate(((1.0 - score, self.side_intercepts[0]),
-                                                    (score, self.side_intercepts[1]))):
-            z = side_logits[side * HELD_UP_FROM:(side + 1) * HELD_UP_FROM] + intercepts
-            z = np.exp(z - z.max())
-            out[side * HELD_UP_FROM:(side + 1) * HELD_UP_FROM] = share * z / z.sum()
-        return out
+        z = side_logits.tolist()
+        out = []
+        for side, share in ((0, 1.0 - score), (1, score)):
+            part = [v + b for v, b in zip(z[side * HELD_UP_FROM:(side + 1) * HELD_UP_FROM],
+                                          self.side_intercept_lists[side])]
+            top = max(part)
+            part = [math.exp(v - top) for v in part]
+            total = sum(part)
+            out += [share * v / total for v in part]
+        return np.array(out)

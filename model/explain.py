@@ -27,11 +27,12 @@ def _text_label(compiled, features, total: float) -> str:
     columns, values, blocks = features
     words = compiled.block_names.index("words")
     mask = blocks == words
-    pushes = values[mask] * compiled.weights[columns[mask], 0]
+    ngrams = columns[mask]
+    pushes = values[mask] * compiled.weights[ngrams, 0]
     order = np.argsort(-pushes * np.sign(total or 1.0))
     names, telling = [], []
-    for i in order[pushes[order] * total > 0]:
-        name = compiled.feature_name(columns[mask][i])
+    for i in order[pushes[order] * total > 0].tolist():
+        name = compiled.feature_name(int(ngrams[i]))
         names.append(name)
         # Quote what a reader can see in the claim: n-grams made only of stop words say
         # little.

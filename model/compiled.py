@@ -338,6 +338,9 @@ class CompiledPipeline:
         self.block_names = [name for name, *_ in self.blocks]
         self._by_name = {name: (one, start, weight) for name, one, start, weight in self.blocks}
         self._starts = [start for _, _, start, _ in self.blocks]
+        self._block_starts = np.array(self._starts, dtype=np.intp)
+        self._block_weights = np.array([weight for *_, weight in self.blocks])
+        self._block_numbers = np.arange(len(self.blocks))
         self.weights = np.asarray(arrays["weights"], dtype=np.float64)
         if self.weights.shape != (spec["n_features"], 1 + 2 * HELD_UP_FROM):
             raise ValueError(f"scorer weights have shape {self.weights.shape}, not "
@@ -361,19 +364,17 @@ class CompiledPipeline:
 
     def features(self, row: dict):
         """(columns, values, block number of each) of the row's non-zero features."""
-        # n-gram blocks come as arrays; the small ones stay Python lists until the end.
-        arrays, columns, values, numbers = [], [], [], []
-        for number, (_, block, start, weight) in enumerate(self.blocks):
+        columns, values, lengths = [], [], []
+        for _, block, _, _ in self.blocks:
             cols, vals = block(row)
-            if isinstance(cols, np.ndarray):
-                arrays.append((cols + start, vals * weight, np.full(len(cols), number)))
-            else:
-                columns.extend(start + c for c in cols)
-                values.extend(weight * v for v in vals)
-                numbers.extend([number] * len(cols))
-        arrays.append((np.array(columns, dtype=np.intp), np.array(values, dtype=np.float64),
-                       np.array(numbers, dtype=np.intp)))
-        return tuple(np.concatenate(part) for part in zip(*arrays))
+            columns.append(cols)
+            values.append(vals)
+            lengths.append(len(cols))
+        # Offsets, block weights and block numbers for all blocks in three numpy calls.
+        lengths = np.array(lengths)
+        return (np.concatenate(columns).astype(np.intp) + np.repeat(self._block_starts, lengths),
+                np.concatenate(values) * np.repeat(self._block_weights, lengths),
+                np.repeat(self._block_numbers, lengths))
 
     def partial_logit(self, row: dict, names) -> float:
         """The score contributions of the named blocks only (for re-scoring edits)."""

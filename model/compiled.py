@@ -179,8 +179,8 @@ def _csr(lists, width: int) -> sparse.csr_matrix:
 
 
 def _tfidf_hits(spec: dict):
-    """(text -> its n-grams' block columns, with repeats, as the fitted vectorizer finds
-    them; texts -> sparse matrix of how often each column is hit, each column once a row)."""
+    """(text -> the block columns of its n-grams as the fitted vectorizer finds them, and
+    how often each is hit; texts -> sparse matrix of those counts, one row a text)."""
     vocabulary = {term: j for j, term in enumerate(spec["vocabulary"])}
     low, high = spec["ngram_range"]
     width = spec["width"]
@@ -194,15 +194,17 @@ def _tfidf_hits(spec: dict):
         def words(text):
             return _WHITE_SPACES.sub(" ", lower(text)).split()
 
-        def columns(text):
-            return list(chain.from_iterable(map(word_columns, words(text))))
+        def counts(text):
+            found = b"".join(map(word_columns, words(text)))   # the words' packed columns
+            return np.unique(np.frombuffer(found, dtype=word_columns.typecode),
+                             return_counts=True)
 
         def hits(texts):
             number: dict[str, int] = {}
             claims = [[number.setdefault(w, len(number)) for w in words(t)] for t in texts]
             # A sparse product never holds a column twice in a row.
             return _csr(claims, len(number)) @ word_columns.matrix(list(number), width)
-        return columns, hits
+        return counts, hits
 
     findall = re.compile(spec["token_pattern"]).findall
     absent = (-1).__ne__
@@ -215,11 +217,16 @@ def _tfidf_hits(spec: dict):
         # Roles, channels and topics repeat from claim to claim.
         columns = lru_cache(maxsize=WORD_CACHE)(columns)
 
+    def counts(text):
+        found = Counter(columns(text))
+        return (np.fromiter(found.keys(), dtype=np.intp, count=len(found)),
+                np.fromiter(found.values(), dtype=np.intp, count=len(found)))
+
     def hits(texts):
         found = _csr(list(map(columns, texts)), width)
         found.sum_duplicates()
         return found
-    return columns, hits
+    return counts, hits
 
 
 def _read_only(function):
@@ -232,16 +239,16 @@ def _read_only(function):
 
 
 def _tfidf_block(spec: dict, arrays: dict):
-    columns_of, hits_of = _tfidf_hits(spec)
+    counts_of, hits_of = _tfidf_hits(spec)
     column, sublinear = spec["column"], spec["sublinear_tf"]
     idf = arrays[f"idf.{spec['name']}"]
 
     def of_text(text):
-        counts = Counter(columns_of(text))
-        if not counts:
+        columns, counts = counts_of(text)
+        if not len(columns):
             return np.empty(0, dtype=np.intp), np.empty(0)
-        columns = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
-        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        columns = columns.astype(np.intp)
+        tf = counts.astype(np.float64)
         if sublinear:
             tf = np.log(tf, out=tf) + 1.0
         values = tf * idf[columns]

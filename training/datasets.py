@@ -96,10 +96,10 @@ def jsonl_problem(item) -> str | None:
     for part in ("source", "context"):
         if item.get(part) is not None and not isinstance(item[part], dict):
             return f"'{part}' must be an object"
-    for field in ("name", "type", "role", "affiliation", "country"):
-        value = (item.get("source") or {}).get(field)
+    for key in ("name", "type", "role", "affiliation", "country"):
+        value = (item.get("source") or {}).get(key)
         if value is not None and not isinstance(value, str):
-            return f"'source.{field}' must be text"
+            return f"'source.{key}' must be text"
     return None
 
 

@@ -71,7 +71,7 @@ def claims(n: int) -> list[dict]:
         unseen = [*datasets.load(f"liar:{config.LIAR}", "valid").requests,
                   *averitec(config.DATASETS / "averitec")]
     else:
-        unseen = generated(n)[::-1]
+        unseen = generated(WARM_UP + n)[WARM_UP:]     # not the warm-up's own claims
     return (unseen * (n // len(unseen) + 1))[:n]
 
 
@@ -98,7 +98,7 @@ def batch_rate(scorer, requests, records) -> float:
 
 def parts(scorer, requests, records) -> dict[str, float]:
     """Microseconds per claim of each part of a batch: reading the requests (and guessing
-    source types), each feature block, the level probabilities, the answers' dicts."""
+    source types), each feature block, and the answers' dicts."""
     out, compiled = {}, scorer.compiled
     started = time.perf_counter()
     rows = [scorer._row(r, t) for r, t in zip(requests, records)]

@@ -4,19 +4,8 @@ from __future__ import annotations
 import numpy as np
 from sklearn.metrics import accuracy_score, brier_score_loss, f1_score, roc_auc_score
 
+from model.desks import expected_calibration_error  # noqa: F401  (one ECE for all)
 from model.levels import HELD_UP_FROM
-
-
-def expected_calibration_error(score, held, bins: int = 10) -> float:
-    """ECE of P(held up) over equal-width bins, weighted by the share of claims in each."""
-    score, held = np.asarray(score, dtype=float), np.asarray(held, dtype=float)
-    which = np.minimum((score * bins).astype(int), bins - 1)
-    total = 0.0
-    for b in range(bins):
-        mask = which == b
-        if mask.any():
-            total += mask.mean() * abs(score[mask].mean() - held[mask].mean())
-    return float(total)
 
 
 def reliability_table(score, held, bins: int = 10) -> list[dict]:

@@ -44,7 +44,16 @@ def _unstorable_paths(value, path: str = ""):
 
 
 class BodyParser(FlaskParser):
-    """webargs' parser; JSON that Python's decoder cannot take in is bad JSON too."""
+    """webargs' parser; JSON that Python's decoder cannot take in is bad JSON too, and a
+    query parameter of one value given twice is refused (webargs would take the first)."""
+
+    def load_querystring(self, req, schema):
+        query = super().load_querystring(req, schema)   # a MultiDictProxy
+        repeated = {name: ["Give this parameter once."] for name in req.args
+                    if name not in query.multiple_keys and len(req.args.getlist(name)) > 1}
+        if repeated:
+            webargs_abort(422, messages={"query": repeated})
+        return query
 
     def _raw_load_json(self, req):
         try:
@@ -102,8 +111,14 @@ class ServiceBlueprint(Blueprint):
         return decorate
 
 
-def register(api) -> None:
+def register(api, source_types) -> None:
+    """The blueprints, documented with `source_types` (the taxonomy) as the enum of types."""
+    from ..schemas import SourceType
     from . import assessments, health, model_card, sources, taxonomy
 
+    def taxonomy_enum(_converter, field, **_):
+        return {"enum": sorted(source_types)} if isinstance(field, SourceType) else {}
+
+    api.ma_plugin.converter.add_attribute_function(taxonomy_enum)
     for module in (assessments, sources, taxonomy, model_card, health):
         api.register_blueprint(module.blp)

@@ -122,3 +122,58 @@ def test_the_document_is_valid_openapi_3(spec):
 
     validate(spec)
     assert spec["openapi"].startswith("3.")
+
+
+def test_source_types_are_the_taxonomy_enum(app, spec):
+    """Anything outside the taxonomy is a 422, so the document lists the taxonomy."""
+    types = sorted(app.extensions["policy"].source_types)
+    schemas = spec["components"]["schemas"]
+    for name in ("SourceInput", "SourceCreate", "SourcePatch"):
+        assert schemas[name]["properties"]["type"]["enum"] == types, name
+
+
+def evidence_url_schema(spec):
+    return spec["components"]["schemas"]["Verdict"]["properties"]["evidence_url"]
+
+
+@pytest.mark.parametrize("url, valid", [
+    ("", False), ("javascript:alert(1)", False), ("ftp://example.org/a", False),
+    ("https://", False), ("https://example.org/a b", False),
+    ("https://example.org/checks/1", True), ("HTTP://EXAMPLE.ORG", True)])
+def test_the_document_and_the_service_agree_on_evidence_urls(scoring_app, spec, writer_headers,
+                                                             url, valid):
+    import jsonschema
+
+    schema = evidence_url_schema(spec)
+    documented = jsonschema.Draft4Validator(schema).is_valid(url)
+    client = scoring_app.test_client()
+    assessment = client.post("/v1/assessments", json={
+        "claim": "Six tanks were lost.", "source": {"type": "state_agency"}}).json["id"]
+    answer = client.post(f"/v1/assessments/{assessment}/verdict", headers=writer_headers,
+                         json={"verdict": "false", "reviewer": "d", "evidence_url": url})
+    assert (documented, answer.status_code == 200) == (valid, valid), answer.json
+    item = spec["components"]["schemas"]["Context"]["properties"]["evidence"]["items"]
+    for variant in item["oneOf"]:
+        documented_item = variant if variant["type"] == "string" else variant["properties"]["url"]
+        assert jsonschema.Draft4Validator(documented_item).is_valid(url) is valid
+    in_context = client.post("/v1/assessments", json={
+        "claim": "Six tanks were lost.", "source": {"type": "state_agency"},
+        "context": {"evidence": [url, {"url": url, "verified": True}]}})
+    assert in_context.status_code == (201 if valid else 422), in_context.json
+
+
+@pytest.mark.parametrize("path, methods", [
+    ("/v1/assessments/batch", {"POST", "OPTIONS"}),
+    ("/v1/assessments", {"POST", "OPTIONS"}),
+    ("/v1/assessments/some-id", {"GET", "HEAD", "OPTIONS"}),
+    ("/v1/sources", {"GET", "HEAD", "POST", "OPTIONS"}),
+    ("/v1/sources/some-id", {"GET", "HEAD", "PATCH", "OPTIONS"})])
+def test_options_allows_only_what_the_route_serves(client, spec, path, methods):
+    response = client.options(path)
+    assert response.status_code == 200
+    allowed = {method.strip() for method in response.headers["Allow"].split(",")}
+    assert allowed == methods
+    documented = re.sub(r"/some-id$", "/{%s}" % ("assessment_id" if "assess" in path
+                                                 else "source_id"), path)
+    assert {m.upper() for m in spec["paths"][documented]} - {"PARAMETERS"} == (
+        methods - {"HEAD", "OPTIONS"})

@@ -89,6 +89,26 @@ def _not_after_tomorrow(value, **_):
         raise ValidationError("A date no later than tomorrow (UTC).")
 
 
+class PastDate(fields.Date):
+    """A date no later than tomorrow (UTC); the document's pattern admits the years up to
+    the one it was made in (service.api.register), as near as a pattern can say it."""
+
+    def __init__(self, **kwargs):
+        super().__init__(validate=_not_after_tomorrow, **kwargs)
+
+
+def years_up_to(year: int) -> str:
+    """A regular expression of the four-digit years 0000..`year`: 2026 gives
+    (?:[0-1][0-9][0-9][0-9]|20[0-1][0-9]|202[0-6])."""
+    digits = f"{year:04d}"
+    parts = []
+    for place, digit in enumerate(digits):
+        top = int(digit) - (place < 3)   # the last digit may equal the year's
+        if top >= 0:
+            parts.append(digits[:place] + f"[0-{top}]" + "[0-9]" * (3 - place))
+    return "(?:" + "|".join(parts) + ")"
+
+
 class SourceInputSchema(Schema):
     id = fields.String(metadata={"description": "A registered source's id"})
     name = fields.String(validate=TEXT, metadata={"example": "Federal Security Service"})
@@ -120,7 +140,7 @@ class ContextSchema(Schema):
          "properties": {"url": WEB_URL, "verified": {"type": "boolean"}}}]}),
         load_default=list,
         metadata={"description": 'http(s) URL strings or {"url", "verified"} objects'})
-    published_at = fields.Date(validate=_not_after_tomorrow, metadata={
+    published_at = PastDate(metadata={
         "description": "YYYY-MM-DD, no later than tomorrow (UTC)"})
     topic = fields.String(validate=TEXT, metadata={"example": "military"})
 

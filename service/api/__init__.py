@@ -1,6 +1,7 @@
 """The v1 resources, one blueprint each, and the blueprint class they share."""
 from __future__ import annotations
 
+import datetime
 import functools
 import http
 import re
@@ -113,12 +114,20 @@ class ServiceBlueprint(Blueprint):
 
 def register(api, source_types) -> None:
     """The blueprints, documented with `source_types` (the taxonomy) as the enum of types."""
-    from ..schemas import SourceType
+    from ..schemas import PastDate, SourceType, years_up_to
     from . import assessments, health, model_card, sources, taxonomy
+
+    this_year = datetime.datetime.now(datetime.timezone.utc).year
 
     def taxonomy_enum(_converter, field, **_):
         return {"enum": sorted(source_types)} if isinstance(field, SourceType) else {}
 
+    def past_years(_converter, field, **_):
+        if not isinstance(field, PastDate):
+            return {}
+        return {"pattern": f"^{years_up_to(this_year)}-[0-9]{{2}}-[0-9]{{2}}$"}
+
     api.ma_plugin.converter.add_attribute_function(taxonomy_enum)
+    api.ma_plugin.converter.add_attribute_function(past_years)
     for module in (assessments, sources, taxonomy, model_card, health):
         api.register_blueprint(module.blp)

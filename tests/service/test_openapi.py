@@ -177,3 +177,22 @@ def test_options_allows_only_what_the_route_serves(client, spec, path, methods):
                                                  else "source_id"), path)
     assert {m.upper() for m in spec["paths"][documented]} - {"PARAMETERS"} == (
         methods - {"HEAD", "OPTIONS"})
+
+
+def test_the_document_refuses_the_dates_the_service_refuses(scoring_app, spec):
+    """published_at: no later than tomorrow (UTC); the document's pattern keeps to this year."""
+    import datetime
+
+    import jsonschema
+
+    schema = spec["components"]["schemas"]["Context"]["properties"]["published_at"]
+    checker = jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker())
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+    client = scoring_app.test_client()
+    for date, valid in ((today.isoformat(), True), ("1999-12-31", True),
+                        ("2099-01-01", False), (f"{today.year + 1}-01-02", False),
+                        ("9999-12-31", False)):
+        answer = client.post("/v1/assessments", json={
+            "claim": "Six tanks were lost.", "source": {"type": "state_agency"},
+            "context": {"published_at": date}})
+        assert (checker.is_valid(date), answer.status_code == 201) == (valid, valid), date

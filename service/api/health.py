@@ -37,7 +37,7 @@ def healthz():
 @blp.response(200, ReadinessSchema)
 @blp.problems(503)
 def readyz():
-    """Ready to score: a model is loaded and the database answers, migrated to the newest revision"""
+    """Ready to score: a model is loaded, the database answers and is fully migrated"""
     slot = serving.slot()
     scorer, refused = slot.scorer, slot.refused
     problems = [reason for reason in (

@@ -116,7 +116,7 @@ def test_gunicorns_own_refusals_are_problems_too(server):
     assert headers["Content-Type"] == "application/problem+json"
     assert headers["X-Content-Type-Options"] == "nosniff"
     body = json.loads(text)
-    assert body["status"] == 414 and body["title"] == "URI Too Long" and body["detail"]
+    assert body["status"] == 414 and body["title"] == "Request-URI Too Long" and body["detail"]
     assert "<html" not in text
     address = urlsplit(base)
     for raw, expected in ((b"NONSENSE\r\n\r\n", 400),

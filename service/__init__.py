@@ -42,7 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
         "ApiKey", {"type": "apiKey", "in": "header", "name": keys.HEADER})
     slot = app.extensions["model"]
     api.register(service_api, (slot.scorer.policy if slot.scorer is not None
-                               else app.extensions["policy"]).source_types)
+                               else app.extensions["policy"]).source_types, app.config)
     page.init_app(app, service_api)
     app.add_url_rule("/docs/static/<path:filename>", "docs_static", _docs_static)
     return app

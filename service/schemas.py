@@ -157,6 +157,7 @@ _NO_CONTEXT = ContextSchema()   # the defaults of a request that gives no contex
 class AssessmentRequestSchema(Schema):
     claim = fields.String(required=True, metadata={
         "description": "The claim, up to MAX_CLAIM_CHARS characters", "pattern": r"\S",
+        "limit_setting": "MAX_CLAIM_CHARS",
         "example": "Since March 10 Kyiv has lost over 100 men and six tanks."})
     source = fields.Nested(SourceInputSchema, required=True, metadata={
         "description": "A registered source by id, or one described by name and/or type",
@@ -187,7 +188,8 @@ class BatchRequestSchema(Schema):
         "anyOf": [{"type": kind} for kind in ("object", "array", "string", "number",
                                                 "boolean")]}),
                         required=True, validate=validate.Length(min=1),
-                        metadata={"description": "Assessment requests, up to MAX_BATCH_ITEMS"})
+                        metadata={"description": "Assessment requests, up to MAX_BATCH_ITEMS",
+                                  "limit_setting": "MAX_BATCH_ITEMS"})
     explain = JsonBoolean(load_default=True, metadata={
         "description": "false: scores, grades and source records without factors and "
                        "counterfactuals, for archive jobs (much faster)"})

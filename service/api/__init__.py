@@ -8,6 +8,7 @@ import re
 
 from flask import current_app
 from flask_smorest import Blueprint
+from marshmallow import fields as ma_fields
 from webargs.flaskparser import FlaskParser
 from webargs.flaskparser import abort as webargs_abort
 
@@ -112,8 +113,9 @@ class ServiceBlueprint(Blueprint):
         return decorate
 
 
-def register(api, source_types) -> None:
-    """The blueprints, documented with `source_types` (the taxonomy) as the enum of types."""
+def register(api, source_types, config) -> None:
+    """The blueprints, documented with `source_types` (the taxonomy) as the enum of types
+    and with the limits `config` sets (a field's metadata names its setting)."""
     from ..schemas import PastDate, SourceType, years_up_to
     from . import assessments, health, model_card, sources, taxonomy
 
@@ -127,7 +129,13 @@ def register(api, source_types) -> None:
             return {}
         return {"pattern": f"^{years_up_to(this_year)}-[0-9]{{2}}-[0-9]{{2}}$"}
 
-    api.ma_plugin.converter.add_attribute_function(taxonomy_enum)
-    api.ma_plugin.converter.add_attribute_function(past_years)
+    def configured_limit(_converter, field, **_):
+        setting = field.metadata.get("limit_setting")
+        if setting is None:
+            return {}
+        return {"maxItems" if isinstance(field, ma_fields.List) else "maxLength": config[setting]}
+
+    for describe in (taxonomy_enum, past_years, configured_limit):
+        api.ma_plugin.converter.add_attribute_function(describe)
     for module in (assessments, sources, taxonomy, model_card, health):
         api.register_blueprint(module.blp)

@@ -196,3 +196,15 @@ def test_the_document_refuses_the_dates_the_service_refuses(scoring_app, spec):
             "claim": "Six tanks were lost.", "source": {"type": "state_agency"},
             "context": {"published_at": date}})
         assert (checker.is_valid(date), answer.status_code == 201) == (valid, valid), date
+
+
+def test_the_configured_limits_are_in_the_document(settings):
+    from service import create_app
+
+    app = create_app({**settings, "MAX_CLAIM_CHARS": 321, "MAX_BATCH_ITEMS": 7})
+    try:
+        schemas = app.test_client().get("/openapi.json").json["components"]["schemas"]
+    finally:
+        app.extensions["db"]["engine"].dispose()
+    assert schemas["AssessmentRequest"]["properties"]["claim"]["maxLength"] == 321
+    assert schemas["BatchRequest"]["properties"]["items"]["maxItems"] == 7

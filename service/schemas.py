@@ -24,7 +24,7 @@ def _known_type(value, **_):
 
 
 class SourceType(fields.String):
-    """A type of the taxonomy; the OpenAPI document lists them (service.api.taxonomy_enum)."""
+    """A type of the taxonomy; the OpenAPI document lists them (service.api.register)."""
 
     def __init__(self, **kwargs):
         super().__init__(validate=_known_type, **kwargs)

@@ -110,7 +110,8 @@ def years_up_to(year: int) -> str:
 
 
 class SourceInputSchema(Schema):
-    id = fields.String(metadata={"description": "A registered source's id"})
+    id = fields.String(validate=validate.Length(min=1),
+                       metadata={"description": "A registered source's id"})
     name = fields.String(validate=TEXT, metadata={"example": "Federal Security Service"})
     type = SourceType(metadata={"description": "A type of GET /v1/taxonomy; when absent, "
                                                "guessed from name and role"})

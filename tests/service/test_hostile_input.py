@@ -69,7 +69,7 @@ FIELD_CASES = [
     ("claim", ""), ("claim", "   \n\t "), ("claim", HUGE),
     *[(f"source.{field}", wrong) for field in ("id", "name", "type", "role", "affiliation",
                                                "country") for wrong in (3, [], {"x": 1}, HUGE)],
-    ("source.name", ""), ("source.type", "spaceship"), ("source.type", "STATE_AGENCY"),
+    ("source.name", ""), ("source.id", ""), ("source.type", "spaceship"), ("source.type", "STATE_AGENCY"),
     ("source.id", "../../etc/passwd"), ("source.id", SQLISH), ("source.id", "no-such-id"),
     *[(f"context.{field}", wrong) for field in ("party_to_event", "first_hand") for wrong in
       ("yes please", 2, [], {}, "yes", "true", "True", "on", 1, 0, "false", None)],

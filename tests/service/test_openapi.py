@@ -208,3 +208,10 @@ def test_the_configured_limits_are_in_the_document(settings):
         app.extensions["db"]["engine"].dispose()
     assert schemas["AssessmentRequest"]["properties"]["claim"]["maxLength"] == 321
     assert schemas["BatchRequest"]["properties"]["items"]["maxItems"] == 7
+
+
+def test_a_patch_without_a_body_is_documented_and_changes_nothing(client, spec, writer_headers):
+    assert spec["paths"]["/v1/sources/{source_id}"]["patch"]["requestBody"]["required"] is False
+    source = client.post("/v1/sources", json={"name": "TASS"}, headers=writer_headers).json
+    unchanged = client.patch(f"/v1/sources/{source['id']}", headers=writer_headers)
+    assert unchanged.status_code == 200 and unchanged.json == source

@@ -50,6 +50,13 @@ def post_worker_init(worker):
     # fifth less time). service/serving.py freezes a reloaded model too.
     import gc
 
+    from gunicorn import util
+
+    from service.problems import write_wire_problem
+
+    # gunicorn answers what it refuses itself (414, 400, 431) through util.write_error, with
+    # an HTML page: ours writes application/problem+json, as the app does.
+    util.write_error = write_wire_problem
     gc.freeze()
 
 

@@ -1,7 +1,7 @@
 """The credibility service: `create_app(config)` builds a configured Flask app."""
 from __future__ import annotations
 
-from flask import Flask, request, send_from_directory
+from flask import Flask, current_app, request, send_from_directory
 
 from .config import FIXED, from_environment, split_list
 from .jsonio import JSONProvider
@@ -34,12 +34,15 @@ def create_app(config: dict | None = None) -> Flask:
     app.before_request(_refuse_non_json_bodies)
     app.before_request(_refuse_unstorable_text)
     app.after_request(_no_sniffing)
+    app.after_request(_allow_what_the_route_serves)
     _init_cors(app)
 
     service_api = ServiceApi(app)
     service_api.spec.components.security_scheme(
         "ApiKey", {"type": "apiKey", "in": "header", "name": keys.HEADER})
-    api.register(service_api)
+    slot = app.extensions["model"]
+    api.register(service_api, (slot.scorer.policy if slot.scorer is not None
+                               else app.extensions["policy"]).source_types, app.config)
     page.init_app(app, service_api)
     app.add_url_rule("/docs/static/<path:filename>", "docs_static", _docs_static)
     return app
@@ -67,6 +70,17 @@ def _refuse_unstorable_text():
 def _no_sniffing(response):
     # Every answer, errors included: a browser must not read JSON or text as HTML or script.
     response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _allow_what_the_route_serves(response):
+    # Flask's OPTIONS lists every rule the path matches: /v1/assessments/batch also matches
+    # /v1/assessments/<id>, whose GET the batch does not serve.
+    rule = request.url_rule
+    if request.method == "OPTIONS" and rule is not None and "Allow" in response.headers:
+        served = set().union(*(other.methods for other in current_app.url_map.iter_rules()
+                               if other.rule == rule.rule))
+        response.headers["Allow"] = ", ".join(sorted(served))
     return response
 
 

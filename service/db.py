@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 from pathlib import Path
 
 import click
 from flask import current_app, g
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -17,6 +18,11 @@ from .jsonio import dumps
 
 ALEMBIC_INI = ROOT / "alembic.ini"
 RETRY_AFTER_SECONDS = 5
+MIGRATE = "alembic upgrade head"
+# What a driver says when the schema lacks a table or column: SQLite's message, and
+# PostgreSQL's SQLSTATE (undefined_table, undefined_column).
+_SQLITE_MISSING = ("no such table", "no such column", "has no column named")
+_POSTGRES_MISSING = ("42P01", "42703")
 
 
 SYNCHRONOUS = ("NORMAL", "FULL")
@@ -73,7 +79,9 @@ def init_app(app) -> None:
                               expire_on_commit=False),
     }
     app.teardown_appcontext(_close_sessions)
+    app.extensions["db"]["schema_logged"] = set()   # reasons logged by this process
     app.register_error_handler(OperationalError, _unavailable)
+    app.register_error_handler(ProgrammingError, _unavailable)
     app.register_error_handler(PoolTimeout, _unavailable)
     app.cli.add_command(migrate_command)
 
@@ -107,34 +115,104 @@ def _close_sessions(_exc=None):
 
 
 def _unavailable(error):
-    """Unreachable, read-only or full: the transaction rolled back, so a retry is safe."""
+    """Unreachable, read-only or full: the transaction rolled back, so a retry is safe.
+    Unmigrated: a retry cannot help, so the answer says what can (and logs it once)."""
     from .problems import problem
 
+    reason = _schema_fault(error)
+    if reason is not None:
+        logged = current_app.extensions["db"]["schema_logged"]
+        if reason not in logged:
+            logged.add(reason)
+            current_app.logger.error("database not migrated: %s", reason)
+        return problem(503, reason)
+    if isinstance(error, ProgrammingError):
+        raise error   # a fault of ours, not the database's: a 500, logged with its trace
     current_app.logger.error("database unavailable: %s", type(error).__name__)
     g.retry_after = RETRY_AFTER_SECONDS  # kept by the limiter's Retry-After filter
     return problem(503, "The database is unavailable; nothing was stored. Try again shortly.",
                    headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
-def reachable(app) -> str | None:
-    """None when the database answers, else why not (for /readyz)."""
+def _schema_fault(error) -> str | None:
+    """What to do, when `error` is a missing table or column; None for any other fault."""
+    if not missing_schema(error):
+        return None
     try:
-        with app.extensions["db"]["engine"].connect() as connection:
-            connection.execute(text("SELECT 1"))
+        return schema_behind(current_app) or schema_incomplete(head_revision())
+    except (OperationalError, ProgrammingError, PoolTimeout):   # gone meanwhile
+        return None
+
+
+def missing_schema(error) -> bool:
+    """Whether a database error says a table or column is missing (an unmigrated schema)."""
+    orig = getattr(error, "orig", None)
+    if getattr(orig, "sqlstate", None) in _POSTGRES_MISSING:
+        return True
+    return isinstance(error, OperationalError) and str(orig).startswith(_SQLITE_MISSING)
+
+
+def schema_revisions(connection) -> set[str]:
+    """The revisions the database records (Alembic's alembic_version); none when unmigrated.
+    One query: a missing table is told by the error, as for any request."""
+    try:
+        rows = connection.execute(text("SELECT version_num FROM alembic_version"))
+        return {row[0] for row in rows}
+    except (OperationalError, ProgrammingError) as error:
+        if missing_schema(error):
+            return set()
+        raise
+
+
+def schema_behind(app) -> str | None:
+    """None when the database is at the newest migration, else what to do about it."""
+    with app.extensions["db"]["engine"].connect() as connection:
+        found = schema_revisions(connection)
+    needed = head_revision()
+    if found == {needed}:
+        return None
+    at = ("has no migration applied" if not found
+          else f"is at revision {', '.join(sorted(found))}")
+    return (f"The database schema {at}; this service needs {needed}. Run `{MIGRATE}` "
+            "(README, Operations) and the service is ready without a restart.")
+
+
+def schema_incomplete(revision: str) -> str:
+    return (f"The database records revision {revision} but lacks a table or column of it; "
+            f"restore it, or run `{MIGRATE}` on an empty database.")
+
+
+def readiness(app) -> str | None:
+    """None when the database answers and is migrated, else why not (for /readyz)."""
+    try:
+        return schema_behind(app)
     except Exception as error:  # any driver error means "not ready", reported in a word
         return f"database unreachable: {type(error).__name__}"
-    return None
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    """Apply Alembic's migrations to the database at `url`."""
-    from alembic import command
+@functools.cache
+def head_revision() -> str:
+    """The newest migration in migrations/; read once per process."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config("")).get_current_head()
+
+
+def alembic_config(url: str):
+    """Alembic's configuration for the database at `url` (migrations/env.py reads it)."""
     from alembic.config import Config
 
     config = Config(str(ALEMBIC_INI))
     config.set_main_option("script_location", str(ROOT / "migrations"))
     config.attributes["database_url"] = url
-    command.upgrade(config, revision)
+    return config
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Apply Alembic's migrations to the database at `url`."""
+    from alembic import command
+
+    command.upgrade(alembic_config(url), revision)
 
 
 @click.command("migrate")

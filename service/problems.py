@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import http
+import json
 
 import marshmallow as ma
 from flask import current_app
@@ -56,6 +57,19 @@ def problem(status: int, detail: str | None = None, errors=None, headers=None):
     body = current_app.json.dumps(problem_body(status, detail, errors))
     return current_app.response_class(body, status=status, headers=headers,
                                       mimetype=PROBLEM_JSON)
+
+
+def write_wire_problem(sock, status: int, reason: str, message: str) -> None:
+    """gunicorn's util.write_error, as a problem: what gunicorn refuses before the app sees
+    it (a request line over limit_request_line: 414, headers it cannot parse: 400, too
+    many: 431) gets the one error shape too, not gunicorn's HTML page."""
+    from gunicorn.util import write_nonblock
+
+    body = json.dumps(problem_body(status, message or reason)).encode("ascii")
+    head = (f"HTTP/1.1 {status} {reason}\r\nConnection: close\r\n"
+            f"Content-Type: {PROBLEM_JSON}\r\nX-Content-Type-Options: nosniff\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n")
+    write_nonblock(sock, head.encode("latin-1") + body)
 
 
 class ServiceApi(Api):

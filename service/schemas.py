@@ -1,6 +1,9 @@
 """marshmallow schemas: they validate requests, shape answers and write the OpenAPI document."""
 from __future__ import annotations
 
+import datetime
+import re
+
 from flask import current_app
 from marshmallow import Schema, ValidationError, fields, post_dump, post_load, validate, validates
 from marshmallow import INCLUDE, validates_schema
@@ -20,22 +23,98 @@ def _known_type(value, **_):
         raise ValidationError(f"Unknown source type; one of: {', '.join(sorted(types))}.")
 
 
+class SourceType(fields.String):
+    """A type of the taxonomy; the OpenAPI document lists them (service.api.register)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(validate=_known_type, **kwargs)
+
+
+class JsonBoolean(fields.Boolean):
+    """JSON true or false only: marshmallow's Boolean also reads "yes", "on", 1 as true."""
+
+    default_error_messages = {"invalid": "Not a boolean: send true or false."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
+class QueryInteger(fields.Integer):
+    """An integer in a query string: ASCII digits only (int() also takes "+5" and "٣")."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and not re.fullmatch(r"-?[0-9]+", value):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+# Every URL a request carries (evidence, a verdict's evidence_url): http or https with a
+# host, no spaces or control characters. The document publishes this pattern, and it is
+# applied as JSON Schema validators apply one (re.search), so the two cannot disagree.
+WEB_URL_PATTERN = (r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s\x00-\x1f\x7f/?#]+"
+                   r"(?:[/?#][^\s\x00-\x1f\x7f]*)?$")
+WEB_URL_MAX = 2000
+WEB_URL = {"type": "string", "pattern": WEB_URL_PATTERN, "maxLength": WEB_URL_MAX}
+_WEB_URL = re.compile(WEB_URL_PATTERN)
+_NOT_WEB_URL = f"An http or https URL of up to {WEB_URL_MAX:,} characters."
+
+
+def web_url(value) -> bool:
+    """Whether `value` is a URL that may be stored and shown as a link."""
+    return (isinstance(value, str) and len(value) <= WEB_URL_MAX
+            and _WEB_URL.search(value) is not None)
+
+
+def _web_url(value, **_):
+    if not web_url(value):
+        raise ValidationError(_NOT_WEB_URL)
+
+
 def _evidence_item(item):
-    if isinstance(item, str) and item.strip():
+    url = item
+    if isinstance(item, dict):
+        url = item.get("url") if (set(item) <= {"url", "verified"} and isinstance(
+            item.get("verified", False), bool)) else None
+    if web_url(url):
         return
-    if (isinstance(item, dict) and isinstance(item.get("url"), str)
-            and set(item) <= {"url", "verified"}
-            and isinstance(item.get("verified", False), bool)):
-        return
-    raise ValidationError('Each item is a URL string or {"url": ..., "verified": true|false}.')
+    raise ValidationError('Each item is an http(s) URL or {"url": http(s) URL, '
+                          '"verified": true|false}.')
+
+
+def _not_after_tomorrow(value, **_):
+    # Time zones: a date that is already today somewhere is at most tomorrow in UTC.
+    if value > datetime.datetime.now(datetime.timezone.utc).date() + datetime.timedelta(days=1):
+        raise ValidationError("A date no later than tomorrow (UTC).")
+
+
+class PastDate(fields.Date):
+    """A date no later than tomorrow (UTC); the document's pattern admits the years up to
+    the one it was made in (service.api.register), as near as a pattern can say it."""
+
+    def __init__(self, **kwargs):
+        super().__init__(validate=_not_after_tomorrow, **kwargs)
+
+
+def years_up_to(year: int) -> str:
+    """A regular expression of the four-digit years 0000..`year`: 2026 gives
+    (?:[0-1][0-9][0-9][0-9]|20[0-1][0-9]|202[0-6])."""
+    digits = f"{year:04d}"
+    parts = []
+    for place, digit in enumerate(digits):
+        top = int(digit) - (place < 3)   # the last digit may equal the year's
+        if top >= 0:
+            parts.append(digits[:place] + f"[0-{top}]" + "[0-9]" * (3 - place))
+    return "(?:" + "|".join(parts) + ")"
 
 
 class SourceInputSchema(Schema):
-    id = fields.String(metadata={"description": "A registered source's id"})
+    id = fields.String(validate=validate.Length(min=1),
+                       metadata={"description": "A registered source's id"})
     name = fields.String(validate=TEXT, metadata={"example": "Federal Security Service"})
-    type = fields.String(validate=_known_type,
-                         metadata={"description": "A type of GET /v1/taxonomy; when absent, "
-                                                  "guessed from name and role"})
+    type = SourceType(metadata={"description": "A type of GET /v1/taxonomy; when absent, "
+                                               "guessed from name and role"})
     role = fields.String(validate=TEXT, metadata={"example": "spokesperson"})
     affiliation = fields.String(validate=TEXT, metadata={"example": "Russia"})
     country = fields.String(validate=validate.Length(min=1, max=64), metadata={"example": "RU"})
@@ -48,21 +127,22 @@ class SourceInputSchema(Schema):
 
 
 class ContextSchema(Schema):
-    party_to_event = fields.Boolean(load_default=False)
+    party_to_event = JsonBoolean(load_default=False)
     relayed_by = fields.List(fields.String(validate=TEXT), load_default=list,
                              metadata={"description": "Who passed the claim on, nearest first"})
-    first_hand = fields.Boolean(load_default=False)
+    first_hand = JsonBoolean(load_default=False)
     channel = fields.String(validate=TEXT, metadata={"example": "statement"})
     corroborations = fields.Integer(load_default=0, strict=True,  # 2.5 is not a count
                                     validate=validate.Range(min=0, max=1000),
                                     metadata={"description": "Independent sources that agree"})
     evidence = fields.List(fields.Raw(validate=_evidence_item, metadata={"oneOf": [
-        {"type": "string", "minLength": 1, "pattern": r"\S"},
+        WEB_URL,
         {"type": "object", "required": ["url"], "additionalProperties": False,
-         "properties": {"url": {"type": "string"}, "verified": {"type": "boolean"}}}]}),
+         "properties": {"url": WEB_URL, "verified": {"type": "boolean"}}}]}),
         load_default=list,
-        metadata={"description": 'URL strings or {"url", "verified"} objects'})
-    published_at = fields.Date()
+        metadata={"description": 'http(s) URL strings or {"url", "verified"} objects'})
+    published_at = PastDate(metadata={
+        "description": "YYYY-MM-DD, no later than tomorrow (UTC)"})
     topic = fields.String(validate=TEXT, metadata={"example": "military"})
 
     @post_load
@@ -78,6 +158,7 @@ _NO_CONTEXT = ContextSchema()   # the defaults of a request that gives no contex
 class AssessmentRequestSchema(Schema):
     claim = fields.String(required=True, metadata={
         "description": "The claim, up to MAX_CLAIM_CHARS characters", "pattern": r"\S",
+        "limit_setting": "MAX_CLAIM_CHARS",
         "example": "Since March 10 Kyiv has lost over 100 men and six tanks."})
     source = fields.Nested(SourceInputSchema, required=True, metadata={
         "description": "A registered source by id, or one described by name and/or type",
@@ -103,10 +184,14 @@ class AssessmentRequestSchema(Schema):
 class BatchRequestSchema(Schema):
     # Raw, not Nested: each item is validated on its own so that one bad item gets its
     # own error in its place instead of failing the whole batch.
-    items = fields.List(fields.Raw(metadata={"description": "An AssessmentRequest"}),
+    items = fields.List(fields.Raw(metadata={
+        "description": "An AssessmentRequest; any other value but null gets its own error",
+        "anyOf": [{"type": kind} for kind in ("object", "array", "string", "number",
+                                                "boolean")]}),
                         required=True, validate=validate.Length(min=1),
-                        metadata={"description": "Assessment requests, up to MAX_BATCH_ITEMS"})
-    explain = fields.Boolean(load_default=True, metadata={
+                        metadata={"description": "Assessment requests, up to MAX_BATCH_ITEMS",
+                                  "limit_setting": "MAX_BATCH_ITEMS"})
+    explain = JsonBoolean(load_default=True, metadata={
         "description": "false: scores, grades and source records without factors and "
                        "counterfactuals, for archive jobs (much faster)"})
 
@@ -147,8 +232,8 @@ class SourceRecordSchema(Schema):
 class SourceCreateSchema(Schema):
     name = fields.String(required=True, validate=TEXT)
     aliases = fields.List(fields.String(validate=TEXT), load_default=list)
-    type = fields.String(validate=_known_type,
-                         metadata={"description": "When absent, guessed from name and role"})
+    type = SourceType(metadata={"description": "A type of GET /v1/taxonomy; when absent, "
+                                               "guessed from name and role"})
     role = fields.String(validate=TEXT, allow_none=True)
     affiliation = fields.String(validate=TEXT, allow_none=True)
     country = fields.String(validate=validate.Length(min=1, max=64), allow_none=True)
@@ -163,9 +248,9 @@ class SourcePatchSchema(SourceCreateSchema):
 class SourceQuerySchema(Schema):
     q = fields.String(validate=validate.Length(max=200),
                       metadata={"description": "Part of a name or alias"})
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    limit = QueryInteger(load_default=50, validate=validate.Range(min=1, max=200))
     # Bounded: the database's integers are 64-bit, and no registry is a billion sources long.
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10**9))
+    offset = QueryInteger(load_default=0, validate=validate.Range(min=0, max=10**9))
 
 
 class SourceListSchema(Schema):
@@ -223,8 +308,8 @@ class BatchResultSchema(Schema):
 class VerdictSchema(Schema):
     verdict = fields.String(required=True, validate=validate.OneOf(LEVELS))
     reviewer = fields.String(required=True, validate=TEXT)
-    evidence_url = fields.Url(schemes={"http", "https"}, allow_none=True,
-                              validate=validate.Length(max=2000))
+    evidence_url = fields.String(validate=_web_url, allow_none=True,
+                                 metadata={**WEB_URL, "description": "An http(s) URL"})
     notes = fields.String(validate=validate.Length(max=5000), allow_none=True)
 
 

@@ -1,12 +1,14 @@
 """The v1 resources, one blueprint each, and the blueprint class they share."""
 from __future__ import annotations
 
+import datetime
 import functools
 import http
 import re
 
 from flask import current_app
 from flask_smorest import Blueprint
+from marshmallow import fields as ma_fields
 from webargs.flaskparser import FlaskParser
 from webargs.flaskparser import abort as webargs_abort
 
@@ -44,7 +46,16 @@ def _unstorable_paths(value, path: str = ""):
 
 
 class BodyParser(FlaskParser):
-    """webargs' parser; JSON that Python's decoder cannot take in is bad JSON too."""
+    """webargs' parser; JSON that Python's decoder cannot take in is bad JSON too, and a
+    query parameter of one value given twice is refused (webargs would take the first)."""
+
+    def load_querystring(self, req, schema):
+        query = super().load_querystring(req, schema)   # a MultiDictProxy
+        repeated = {name: ["Give this parameter once."] for name in req.args
+                    if name not in query.multiple_keys and len(req.args.getlist(name)) > 1}
+        if repeated:
+            webargs_abort(422, messages={"query": repeated})
+        return query
 
     def _raw_load_json(self, req):
         try:
@@ -102,8 +113,29 @@ class ServiceBlueprint(Blueprint):
         return decorate
 
 
-def register(api) -> None:
+def register(api, source_types, config) -> None:
+    """The blueprints, documented with `source_types` (the taxonomy) as the enum of types
+    and with the limits `config` sets (a field's metadata names its setting)."""
+    from ..schemas import PastDate, SourceType, years_up_to
     from . import assessments, health, model_card, sources, taxonomy
 
+    this_year = datetime.datetime.now(datetime.timezone.utc).year
+
+    def taxonomy_enum(_converter, field, **_):
+        return {"enum": sorted(source_types)} if isinstance(field, SourceType) else {}
+
+    def past_years(_converter, field, **_):
+        if not isinstance(field, PastDate):
+            return {}
+        return {"pattern": f"^{years_up_to(this_year)}-[0-9]{{2}}-[0-9]{{2}}$"}
+
+    def configured_limit(_converter, field, **_):
+        setting = field.metadata.get("limit_setting")
+        if setting is None:
+            return {}
+        return {"maxItems" if isinstance(field, ma_fields.List) else "maxLength": config[setting]}
+
+    for describe in (taxonomy_enum, past_years, configured_limit):
+        api.ma_plugin.converter.add_attribute_function(describe)
     for module in (assessments, sources, taxonomy, model_card, health):
         api.register_blueprint(module.blp)

@@ -37,12 +37,12 @@ def healthz():
 @blp.response(200, ReadinessSchema)
 @blp.problems(503)
 def readyz():
-    """Ready to score: a model is loaded and the database answers"""
+    """Ready to score: a model is loaded, the database answers and is fully migrated"""
     slot = serving.slot()
     scorer, refused = slot.scorer, slot.refused
     problems = [reason for reason in (
         None if scorer is not None else f"no model loaded: {slot.error}",
-        db.reachable(current_app)) if reason]
+        db.readiness(current_app)) if reason]
     if problems:
         abort(503, message="; ".join(problems))
     answer = {"status": "ready", "model_version": scorer.version}

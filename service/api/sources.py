@@ -80,7 +80,7 @@ def get_source(source_id):
 
 @blp.route("/<string:source_id>", methods=["PATCH"])
 @blp.needs_key()
-@blp.arguments(SourcePatchSchema)
+@blp.arguments(SourcePatchSchema, required=False)   # no body: nothing changes
 @blp.response(200, SourceRecordSchema)
 @blp.problems(404, 409, 413, 415, 429, 503)
 def patch_source(fields, source_id):

@@ -102,3 +102,33 @@ def test_scoring_verdicts_and_metrics_through_two_workers(server):
     assert any(line["path"] == "/v1/assessments" and line["status"] == 201
                and line["request_id"] for line in access)
     assert KEY not in log_path.read_text()
+
+
+def test_gunicorns_own_refusals_are_problems_too(server):
+    """A request line over gunicorn's limit (414), one it cannot parse (400) or headers over
+    its limit (431) never reach the app; they are application/problem+json all the same."""
+    import socket
+    from urllib.parse import urlsplit
+
+    base, _ = server
+    status, headers, text = call(base, "GET", "/v1/sources?q=" + "a" * 5000)
+    assert status == 414, text
+    assert headers["Content-Type"] == "application/problem+json"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    body = json.loads(text)
+    assert body["status"] == 414 and body["title"] == "Request-URI Too Long" and body["detail"]
+    assert "<html" not in text
+    address = urlsplit(base)
+    for raw, expected in ((b"NONSENSE\r\n\r\n", 400),
+                          (b"GET /healthz HTTP/1.1\r\nHost: x\r\n"
+                           + b"".join(b"X-H%d: v\r\n" % n for n in range(200)) + b"\r\n", 431)):
+        with socket.create_connection((address.hostname, address.port), timeout=30) as sock:
+            sock.sendall(raw)
+            answer = b""
+            while chunk := sock.recv(65536):
+                answer += chunk
+        head, _, payload = answer.partition(b"\r\n\r\n")
+        assert head.split(b" ", 2)[1] == str(expected).encode(), head
+        assert b"Content-Type: application/problem+json" in head, head
+        problem = json.loads(payload)
+        assert problem["status"] == expected and problem["type"] == "about:blank", problem

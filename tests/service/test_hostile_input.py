@@ -1,4 +1,5 @@
 """Bad input of every kind gets a 4xx problem naming the field, and the service stays up."""
+import datetime
 import json
 
 import pytest
@@ -11,6 +12,9 @@ CLAIM = {"claim": "Since March 10 Kyiv has lost over 100 men and six tanks.",
                      "published_at": "2024-03-12", "corroborations": 0}}
 HUGE = "x" * 20_000
 SQLISH = "1; DROP TABLE sources;--"
+TODAY = datetime.datetime.now(datetime.timezone.utc).date()
+TOMORROW = (TODAY + datetime.timedelta(days=1)).isoformat()
+DAY_AFTER_TOMORROW = (TODAY + datetime.timedelta(days=2)).isoformat()
 
 
 def with_(path: str, value):
@@ -65,18 +69,23 @@ FIELD_CASES = [
     ("claim", ""), ("claim", "   \n\t "), ("claim", HUGE),
     *[(f"source.{field}", wrong) for field in ("id", "name", "type", "role", "affiliation",
                                                "country") for wrong in (3, [], {"x": 1}, HUGE)],
-    ("source.name", ""), ("source.type", "spaceship"), ("source.type", "STATE_AGENCY"),
+    ("source.name", ""), ("source.id", ""), ("source.type", "spaceship"), ("source.type", "STATE_AGENCY"),
     ("source.id", "../../etc/passwd"), ("source.id", SQLISH), ("source.id", "no-such-id"),
     *[(f"context.{field}", wrong) for field in ("party_to_event", "first_hand") for wrong in
-      ("yes please", 2, [], {})],
+      ("yes please", 2, [], {}, "yes", "true", "True", "on", 1, 0, "false", None)],
     *[("context.corroborations", wrong) for wrong in
       (-1, -10**12, 1001, 10**30, 1e308, 2.5, "three", [], None)],
     *[("context.published_at", wrong) for wrong in
-      ("2024-13-45", "yesterday", "2024-02-30", "", 20240312, "12/03/2024", HUGE)],
+      ("2024-13-45", "yesterday", "2024-02-30", "", 20240312, "12/03/2024", HUGE,
+       "2099-01-01", "9999-12-31", DAY_AFTER_TOMORROW)],
     *[("context.relayed_by", wrong) for wrong in ("TASS", [3], [""], [HUGE], [["TASS"]])],
     *[("context.evidence", wrong) for wrong in
       ("http://x", [3], [""], [{"url": 3}], [{"url": "u", "verified": "yes"}],
-       [{"url": "u", "extra": 1}])],
+       [{"url": "u", "extra": 1}], ["javascript:alert(1)"],
+      [{"url": "javascript:alert(1)", "verified": True}], [{"url": "JavaScript:alert(1)"}],
+      ["data:text/html,<script>alert(1)</script>"], ["file:///etc/passwd"], ["ftp://x.org/a"],
+      ["not a url"], [{"url": ""}], [{"url": "https://" + HUGE}], ["http://"],
+      ["https://example.org/a b"], [{"url": "//example.org/a"}])],
     *[(f"context.{field}", wrong) for field in ("channel", "topic") for wrong in
       (3, [], "", HUGE)],
 ]
@@ -88,6 +97,43 @@ def test_each_bad_field_is_a_422_naming_it(client, path, value):
     response = client.post("/v1/assessments", json=with_(path, value))
     problem = assert_problem(response, 422)
     assert any(key == path or key.startswith(path + ".") for key in problem["errors"]), problem
+
+
+@pytest.mark.parametrize("path, value", [
+    ("context.evidence", ["https://example.org/report", "HTTP://EXAMPLE.ORG/A?b=c#d",
+                          {"url": "http://example.org/geolocated", "verified": True},
+                          {"url": "https://example.org/photo"}]),
+    ("context.published_at", TOMORROW), ("context.published_at", TODAY.isoformat()),
+    ("context.published_at", "1900-01-01"),
+    ("context.party_to_event", False), ("context.first_hand", True)])
+def test_the_good_values_beside_the_bad_are_accepted(client, path, value):
+    response = client.post("/v1/assessments", json=with_(path, value))
+    assert response.status_code == 201, response.get_data(as_text=True)
+
+
+def test_a_boolean_must_be_a_json_boolean_and_the_422_says_so(client):
+    for path, value in (("context.party_to_event", "yes"), ("context.first_hand", 1)):
+        messages = assert_problem(client.post("/v1/assessments", json=with_(path, value)),
+                                  422)["errors"][path]
+        assert "true or false" in " ".join(messages), messages
+    batch = client.post("/v1/assessments/batch", json={"items": [CLAIM], "explain": "false"})
+    assert "true or false" in " ".join(assert_problem(batch, 422)["errors"]["explain"])
+
+
+def test_evidence_with_a_script_url_does_not_count_as_verified_evidence(client):
+    """Refused whole, in a batch item as in a single request: no +0.6 for a javascript: URL."""
+    evil = with_("context.evidence", [{"url": "javascript:alert(1)", "verified": True}])
+    batch = client.post("/v1/assessments/batch", json={"items": [evil, CLAIM]})
+    assert batch.status_code == 200
+    first, second = batch.json["items"]
+    assert first["status"] == 422 and "context.evidence.0" in first["error"]["errors"]
+    assert second["status"] == 201
+
+
+def test_a_date_after_tomorrow_is_a_422_that_says_so(client):
+    response = client.post("/v1/assessments", json=with_("context.published_at", "2099-01-01"))
+    messages = assert_problem(response, 422)["errors"]["context.published_at"]
+    assert "tomorrow" in " ".join(messages), messages
 
 
 @pytest.mark.parametrize("missing", ["claim", "source"])

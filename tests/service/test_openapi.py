@@ -122,3 +122,96 @@ def test_the_document_is_valid_openapi_3(spec):
 
     validate(spec)
     assert spec["openapi"].startswith("3.")
+
+
+def test_source_types_are_the_taxonomy_enum(app, spec):
+    """Anything outside the taxonomy is a 422, so the document lists the taxonomy."""
+    types = sorted(app.extensions["policy"].source_types)
+    schemas = spec["components"]["schemas"]
+    for name in ("SourceInput", "SourceCreate", "SourcePatch"):
+        assert schemas[name]["properties"]["type"]["enum"] == types, name
+
+
+def evidence_url_schema(spec):
+    return spec["components"]["schemas"]["Verdict"]["properties"]["evidence_url"]
+
+
+@pytest.mark.parametrize("url, valid", [
+    ("", False), ("javascript:alert(1)", False), ("ftp://example.org/a", False),
+    ("https://", False), ("https://example.org/a b", False),
+    ("https://example.org/checks/1", True), ("HTTP://EXAMPLE.ORG", True)])
+def test_the_document_and_the_service_agree_on_evidence_urls(scoring_app, spec, writer_headers,
+                                                             url, valid):
+    import jsonschema
+
+    schema = evidence_url_schema(spec)
+    documented = jsonschema.Draft4Validator(schema).is_valid(url)
+    client = scoring_app.test_client()
+    assessment = client.post("/v1/assessments", json={
+        "claim": "Six tanks were lost.", "source": {"type": "state_agency"}}).json["id"]
+    answer = client.post(f"/v1/assessments/{assessment}/verdict", headers=writer_headers,
+                         json={"verdict": "false", "reviewer": "d", "evidence_url": url})
+    assert (documented, answer.status_code == 200) == (valid, valid), answer.json
+    item = spec["components"]["schemas"]["Context"]["properties"]["evidence"]["items"]
+    for variant in item["oneOf"]:
+        documented_item = variant if variant["type"] == "string" else variant["properties"]["url"]
+        assert jsonschema.Draft4Validator(documented_item).is_valid(url) is valid
+    in_context = client.post("/v1/assessments", json={
+        "claim": "Six tanks were lost.", "source": {"type": "state_agency"},
+        "context": {"evidence": [url, {"url": url, "verified": True}]}})
+    assert in_context.status_code == (201 if valid else 422), in_context.json
+
+
+@pytest.mark.parametrize("path, methods", [
+    ("/v1/assessments/batch", {"POST", "OPTIONS"}),
+    ("/v1/assessments", {"POST", "OPTIONS"}),
+    ("/v1/assessments/some-id", {"GET", "HEAD", "OPTIONS"}),
+    ("/v1/sources", {"GET", "HEAD", "POST", "OPTIONS"}),
+    ("/v1/sources/some-id", {"GET", "HEAD", "PATCH", "OPTIONS"})])
+def test_options_allows_only_what_the_route_serves(client, spec, path, methods):
+    response = client.options(path)
+    assert response.status_code == 200
+    allowed = {method.strip() for method in response.headers["Allow"].split(",")}
+    assert allowed == methods
+    documented = re.sub(r"/some-id$", "/{%s}" % ("assessment_id" if "assess" in path
+                                                 else "source_id"), path)
+    assert {m.upper() for m in spec["paths"][documented]} - {"PARAMETERS"} == (
+        methods - {"HEAD", "OPTIONS"})
+
+
+def test_the_document_refuses_the_dates_the_service_refuses(scoring_app, spec):
+    """published_at: no later than tomorrow (UTC); the document's pattern keeps to this year."""
+    import datetime
+
+    import jsonschema
+
+    schema = spec["components"]["schemas"]["Context"]["properties"]["published_at"]
+    checker = jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker())
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+    client = scoring_app.test_client()
+    for date, valid in ((today.isoformat(), True), ("1999-12-31", True),
+                        ("2099-01-01", False), (f"{today.year + 1}-01-02", False),
+                        ("9999-12-31", False)):
+        answer = client.post("/v1/assessments", json={
+            "claim": "Six tanks were lost.", "source": {"type": "state_agency"},
+            "context": {"published_at": date}})
+        assert (checker.is_valid(date), answer.status_code == 201) == (valid, valid), date
+
+
+def test_the_configured_limits_are_in_the_document(settings):
+    from service import create_app
+
+    app = create_app({**settings, "MAX_CLAIM_CHARS": 321, "MAX_BATCH_ITEMS": 7})
+    try:
+        schemas = app.test_client().get("/openapi.json").json["components"]["schemas"]
+    finally:
+        app.extensions["db"]["engine"].dispose()
+    assert schemas["AssessmentRequest"]["properties"]["claim"]["maxLength"] == 321
+    assert schemas["BatchRequest"]["properties"]["items"]["maxItems"] == 7
+
+
+def test_a_patch_without_a_body_is_documented_and_changes_nothing(client, spec, writer_headers):
+    assert spec["paths"]["/v1/sources/{source_id}"]["patch"]["requestBody"]["required"] is False
+    source = client.post("/v1/sources", json={"name": "TASS"}, headers=writer_headers).json
+    unchanged = client.patch(f"/v1/sources/{source['id']}", headers=writer_headers)
+    assert unchanged.status_code == 200 and unchanged.json == source

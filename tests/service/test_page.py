@@ -72,6 +72,22 @@ def test_the_script_and_styles_name_no_outside_address():
         assert "innerHTML" not in text and "console.log" not in text, path
 
 
+def test_the_script_links_only_to_this_service_or_through_the_url_check():
+    """A URL from an answer (evidence, a verdict's) may become a link only through webLink(),
+    which takes http(s) alone: every other href the script sets is this service's own path."""
+    text = (STATIC / "page.js").read_text()
+    assigned = re.findall(
+        r"\.href\s*=\s*([^;]+);|setAttribute\(\s*[\"']href[\"']\s*,\s*([^)]+)\)", text)
+    assert assigned   # the ClaimReview link at least
+    for own, attribute in assigned:
+        value = (own or attribute).strip()
+        assert value.startswith(("`/v1/", '"/', "'/", "webLink(")), value
+    assert not re.search(r"\.(src|action|formAction)\s*=|location\s*=|window\.open", text)
+    if "webLink(" in text:
+        check = re.search(r"function webLink\(.*?\n  }", text, re.S).group(0)
+        assert re.search(r"\^https\?:", check), check
+
+
 def test_every_form_control_has_a_label(page):
     _, parts = page
     labelled = {attrs["for"] for tag, attrs in parts.tags if tag == "label" and "for" in attrs}

@@ -100,3 +100,14 @@ def test_writes_need_a_valid_key(client, writer_headers):
                        headers={"X-API-Key": "nope"}).status_code == 403
     assert client.patch(f"/v1/sources/{made['id']}", json={"notes": "x"}).status_code == 401
     assert client.get("/v1/sources").status_code == 200  # reading is open
+
+
+@pytest.mark.parametrize("query, field", [
+    ("limit=1&limit=2", "limit"), ("offset=0&offset=false", "offset"),
+    ("q=ab&q=" + "b" * 201, "q"), ("q=ab&q=cd", "q"), ("offset=false", "offset"),
+    ("q=" + "a" * 201, "q"), ("limit=+5", "limit"), ("offset=%D9%A3", "offset")])
+def test_a_listing_query_the_document_does_not_allow_is_422(client, query, field):
+    response = client.get(f"/v1/sources?{query}")
+    assert response.status_code == 422, response.json
+    assert response.mimetype == "application/problem+json"
+    assert field in response.json["errors"], response.json

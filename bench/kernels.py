@@ -112,9 +112,9 @@ def table(rows: list[dict], reference: dict) -> str:
              "| --- " * (len(rows) + 4) + "|"]
     for key in keys:
         values = [row[key] for row in measured]
-        cells = [f"{row[key]:.6f}" if key in row else "-" for row in [*rows, reference]]
-        spread = f"{max(values) - min(values):.6f}" if values else "-"
-        off = f"{max(abs(v - reference[key]) for v in values):.6f}" if values else "-"
+        cells = [f"{row[key]:.8f}" if key in row else "-" for row in [*rows, reference]]
+        spread = f"{max(values) - min(values):.1e}" if values else "-"
+        off = f"{max(abs(v - reference[key]) for v in values):.1e}" if values else "-"
         if key.startswith(("accuracy", "macro")) and values:
             n = reference["n"]
             spread += f" ({round((max(values) - min(values)) * n, 1)} claims)" \
@@ -128,6 +128,8 @@ def table(rows: list[dict], reference: dict) -> str:
                  + f" | {'identical' if same else 'DIFFERENT'} | |")
     lines.append("| test | " + " | ".join(
         "pass" if row["passed"] else f"FAIL (rc {row['rc']})" for row in rows) + " | | | |")
+    lines.append(f"(n = {reference['n']}; the test allows counted figures 2 claims, "
+                 "roc_auc_2, brier_2 and the calibration 1e-5)")
     return "\n".join(lines)
 
 

@@ -15,6 +15,34 @@ from .cues import CUES, claim_cues, prior_log_odds, record_shift
 from .inputs import CONTEXT_COLUMNS, COUNT_COLUMNS
 from .levels import LEVELS
 
+class ClaimNgrams(TfidfVectorizer):
+    """tf-idf over the claim whose ``max_features`` keeps the same n-grams on every CPU.
+
+    scikit-learn keeps the ``max_features`` most frequent n-grams through numpy's default
+    argsort, which is not stable: among n-grams as frequent as the last one kept, which
+    ones stay depends on the CPU's SIMD sort (AVX-512, AVX2 or SSE), so the same data gave
+    another character vocabulary, and another model, on another CPU. Here that tie goes to
+    the alphabetically first n-grams.
+    """
+
+    def _limit_features(self, X, vocabulary, high=None, low=None, limit=None):
+        if high is not None or low is not None:
+            X = super()._limit_features(X, vocabulary, high, low, None)
+        if limit is None or X.shape[1] <= limit:
+            return X
+        # Columns are in alphabetical order here (scikit-learn sorts them first).
+        counts = np.asarray(X.sum(axis=0)).ravel()
+        kept = np.sort(np.argsort(-counts, kind="stable")[:limit])
+        new_index = np.full(X.shape[1], -1)
+        new_index[kept] = np.arange(limit)
+        for term, old in list(vocabulary.items()):
+            if new_index[old] < 0:
+                del vocabulary[term]
+            else:
+                vocabulary[term] = new_index[old]
+        return X[:, kept]
+
+
 class ClaimCues(TransformerMixin, BaseEstimator):
     """log(1 + count) of each cue in the claim, and log(1 + its length in words)."""
 
@@ -107,10 +135,10 @@ def build_features(priors: dict, params: dict | None = None) -> ColumnTransforme
     tags = r"(?u)[^,]+"
     return ColumnTransformer(
         [
-            ("words", TfidfVectorizer(ngram_range=(1, 2), min_df=p["word_min_df"],
+            ("words", ClaimNgrams(ngram_range=(1, 2), min_df=p["word_min_df"],
                                       sublinear_tf=True, max_features=p["word_max_features"],
                                       dtype=np.float64), "claim"),
-            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5),
+            ("chars", ClaimNgrams(analyzer="char_wb", ngram_range=(2, 5),
                                       min_df=p["char_min_df"], sublinear_tf=True,
                                       max_features=p["char_max_features"],
                                       dtype=np.float64), "claim"),

@@ -135,7 +135,11 @@ class OrdinalLogit(ClassifierMixin, BaseEstimator):
         result = optimize.minimize(
             self._objective, x0, args=(X, y, weights, centre, free), jac=True,
             method="L-BFGS-B", bounds=coef_bounds + [(None, None)] * (self.n_levels - 1),
-            options={"maxiter": self.max_iter, "gtol": 1e-7},
+            # Run to the optimum, not to where the optimizer's own default would stop (a
+            # gradient still near 1e-5): that stop depends on the floating point of the
+            # objective's sums, so another CPU's kernels gave weights 1e-3 apart and moved
+            # claims across 0.5. Here two CPUs' weights agree to about 1e-6.
+            options={"maxiter": self.max_iter, "gtol": 1e-10, "ftol": 1e-15},
         )
         coef = centre.copy()
         coef[free] = result.x[: free.sum()]

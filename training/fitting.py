@@ -101,7 +101,8 @@ def fit(requests: list[dict], levels, policy: Policy, params: dict, weights=None
         if progress:
             progress(done, n_folds + 1)
         log.info("fit %d/%d done", done, n_folds + 1)
-    platt = LogisticRegression(C=1e6).fit(oof[:, None], levels >= HELD_UP_FROM,
+    # Fitted to the optimum (tol), so the scale does not depend on the CPU's floating point.
+    platt = LogisticRegression(C=1e6, tol=1e-10).fit(oof[:, None], levels >= HELD_UP_FROM,
                                           sample_weight=weights)
     scale, shift = float(platt.coef_[0, 0]), float(platt.intercept_[0])
     model = pipeline.named_steps["model"].score_model_

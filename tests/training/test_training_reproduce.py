@@ -12,6 +12,7 @@ from model.registry import load_version
 from training import config, evaluate, train
 
 FIGURES = ("accuracy_6", "accuracy_2", "macro_f1_6", "roc_auc_2", "brier_2", "ece_2", "n")
+CONTINUOUS = ("roc_auc_2", "brier_2")      # the others count claims (ece_2: per bin)
 
 
 @pytest.fixture(scope="module")
@@ -34,15 +35,20 @@ def test_retraining_reproduces_the_committed_card(committed, tmp_path, monkeypat
     assert set(got) == set(expected)
     assert got["n"] == expected["n"]
     # Training is deterministic on one machine (test_training_fitting checks it bit for
-    # bit); another CPU's floating point may move a claim sitting on the 0.5 threshold or
-    # on an arg-max tie, so counted figures may differ by a claim or two (2 / n) and the
-    # continuous ones by float noise.
+    # bit). Another CPU's floating point (OpenBLAS's kernel, numpy's AVX-512/AVX2/SSE paths)
+    # rounds the sums differently; since the fit runs to its optimum and the n-gram cut
+    # no longer follows numpy's sort, the weights then agree to about 1e-6 and the figures
+    # to about 1e-7 (`bench/kernels.py` measures it). Counted figures may still move a
+    # claim sitting on the 0.5 threshold, an arg-max tie or an ECE bin edge: two claims
+    # (2 / n). The continuous ones and the calibration get 1e-5, far above that noise and
+    # far below what a real change of the model moves (README, "Reproducing the model").
     off = {key: abs(got[key] - value) for key, value in expected.items() if key != "n"}
     rows = 2.0 / expected["n"] + 1e-9
-    allowed = {key: rows if key.startswith(("accuracy", "macro_f1")) else 1e-3 for key in off}
+    allowed = {key: 1e-5 if key in CONTINUOUS else rows for key in off}
     assert all(off[key] <= allowed[key] for key in off), (off, got, expected)
+    assert card["calibration"] == pytest.approx(committed.card["calibration"], abs=1e-5)
+    assert card["params"] == committed.card["params"]
     assert card["policy_version"] == committed.card["policy_version"]
-    assert card["calibration"] == pytest.approx(committed.card["calibration"], abs=1e-3)
     assert card["data"]["train"] == committed.card["data"]["train"]
     assert load_version(tmp_path / "registry", version).files["track_records.json"] == \
         committed.files["track_records.json"]

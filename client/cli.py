@@ -53,6 +53,9 @@ def parser() -> argparse.ArgumentParser:
                        help="who passed the claim on, nearest first (repeatable)")
     score.add_argument("--corroborations", metavar="N", type=_count,
                        help="independent sources that agree")
+    score.add_argument("--desk", metavar="DESK",
+                       help="the desk to score it for (default: the key's desk, else the "
+                            "service's DEFAULT_DESK)")
     score.add_argument("--json", action="store_true", help="print the answer as JSON")
 
     many = commands.add_parser(
@@ -96,7 +99,7 @@ def score(client: CredibilityClient, args) -> int:
         context["relayed_by"] = args.relayed_by
     if args.corroborations is not None:
         context["corroborations"] = args.corroborations
-    assessment = client.score(args.claim, source, context)
+    assessment = client.score(args.claim, source, context, desk=args.desk)
     print(json.dumps(assessment.raw, indent=2, ensure_ascii=False) if args.json
           else describe(assessment))
     return OK

@@ -93,14 +93,14 @@ def answer(prepared: Prepared, output: dict) -> dict:
     ``prepared`` for the audit log."""
     prepared.model_logit = output["model_logit"]
     body = {"id": new_id(),
-            "created_at": utcnow().isoformat(timespec="seconds").replace("+00:00", "Z"),
-            "desk": prepared.desk}
+            "created_at": utcnow().isoformat(timespec="seconds").replace("+00:00", "Z")}
     body.update({key: output[key] for key in ANSWER_FIELDS if key in output})
     inline = dict(prepared.request["source"], type=output.get("source_type")
                   or prepared.request["source"]["type"])
     body["source"] = records.record(prepared.source, inline, prepared.counts,
                                     output.get("reliability"))
     body["model"] = output["model"]
+    body["desk"] = prepared.desk
     return body
 
 

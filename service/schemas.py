@@ -209,7 +209,6 @@ class ModelRefSchema(Schema):
 class AssessmentSchema(Schema):
     id = fields.String()
     created_at = fields.String(metadata={"description": "ISO 8601, UTC"})
-    desk = desk_field(description="The desk it was scored for; its verdict counts for it")
     score = fields.Float(metadata={"description": "Probability of at least half-true"})
     band = fields.String(metadata={"description": "low, mixed or high"})
     distribution = fields.Dict(keys=fields.String(validate=validate.OneOf(LEVELS)),
@@ -220,6 +219,7 @@ class AssessmentSchema(Schema):
     what_would_change = fields.List(fields.Nested(ChangeSchema))
     source = fields.Nested(SourceRecordSchema)
     model = fields.Nested(ModelRefSchema)
+    desk = desk_field(description="The desk it was scored for; its verdict counts for it")
 
 
 class BatchItemSchema(Schema):

@@ -27,7 +27,7 @@ def list_desks():
 
 @blp.route("/<string:desk>", methods=["GET"])
 @blp.response(200, DeskSchema)
-@blp.problems(422, 429, 503)
+@blp.problems(404, 422, 429, 503)   # 404: text no id can hold (a NUL), as for every path
 def get_desk(desk):
     """One desk; a well-formed id no verdict has used yet is a desk with none"""
     if not is_desk_id(desk):

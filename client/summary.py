@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .problems import ProblemError
-from .results import Assessment, SourceRecord
+from .results import RELIABILITY_MEANINGS, Assessment, SourceRecord
 
 TOP_FACTORS = 5
 
@@ -31,6 +31,16 @@ def describe(assessment: Assessment, top: int = TOP_FACTORS) -> str:
     desk = f", scored for desk {assessment.desk}" if assessment.desk else ""
     lines += ["", f"Assessment {assessment.id}{desk}, model {assessment.model.version}, "
                   f"policy {assessment.model.policy_version}"]
+    return "\n".join(lines)
+
+
+def describe_record(source: SourceRecord) -> str:
+    """A source's record, as a verdict answers it: who, its record, its grade, its id."""
+    lines = [_source_line(source)]
+    if source.reliability is not None:
+        grade = source.reliability.grade
+        lines.append(f"Grade   {grade} = {RELIABILITY_MEANINGS.get(grade, 'unknown grade')}")
+    lines.append(f"Source  {source.id or '(not registered)'}")
     return "\n".join(lines)
 
 

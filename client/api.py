@@ -52,11 +52,12 @@ class CredibilityClient:
     def base_url(self) -> str:
         return self._transport.base_url
 
-    def score(self, claim: str, source: Mapping | str, context: Mapping | None = None
-              ) -> Assessment:
-        """Score one claim. `source`: `{"id": ...}`, an inline description, or a name."""
+    def score(self, claim: str, source: Mapping | str, context: Mapping | None = None,
+              desk: str | None = None) -> Assessment:
+        """Score one claim. `source`: `{"id": ...}`, an inline description, or a name;
+        `desk`: the desk to score it for (default: the key's desk, else the service's)."""
         answer = self._transport.request("POST", "/v1/assessments",
-                                         assessment_request(claim, source, context))
+                                         assessment_request(claim, source, context, desk))
         return Assessment.from_json(answer.body)
 
     def score_many(self, items: Iterable[Mapping], batch_size: int | None = None
@@ -169,13 +170,15 @@ class CredibilityClient:
         return ModelCard.from_json(self._transport.request("GET", "/v1/model").body)
 
 
-def assessment_request(claim: str, source: Mapping | str, context: Mapping | None = None
-                       ) -> dict:
+def assessment_request(claim: str, source: Mapping | str, context: Mapping | None = None,
+                       desk: str | None = None) -> dict:
     """The body of POST /v1/assessments; a bare string names the source."""
     body = {"claim": claim,
             "source": {"name": source} if isinstance(source, str) else dict(source)}
     if context:
         body["context"] = dict(context)
+    if desk:
+        body["desk"] = desk
     return body
 
 

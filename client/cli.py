@@ -65,6 +65,9 @@ def parser() -> argparse.ArgumentParser:
     score.add_argument("--topic", help="what it is about, e.g. military")
     score.add_argument("--published-at", metavar="YYYY-MM-DD", type=_date,
                        help="when it was published")
+    score.add_argument("--desk", metavar="DESK",
+                       help="the desk to score it for (default: the key's desk, else the "
+                            "service's DEFAULT_DESK)")
     score.add_argument("--json", action="store_true", help="print the answer as JSON")
 
     verdict = commands.add_parser(
@@ -132,7 +135,7 @@ def score(client: CredibilityClient, args) -> int:
     for key in ("channel", "topic", "published_at"):
         if getattr(args, key):
             context[key] = getattr(args, key)
-    assessment = client.score(args.claim, source, context)
+    assessment = client.score(args.claim, source, context, desk=args.desk)
     print(json.dumps(assessment.raw, indent=2, ensure_ascii=False) if args.json
           else describe(assessment))
     return OK

@@ -119,6 +119,7 @@ class Assessment:
     what_would_change: list[Change]
     source: SourceRecord
     model: ModelRef
+    desk: str | None = None    # the desk it was scored for (None from a service without desks)
     raw: dict = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -133,7 +134,7 @@ class Assessment:
                                for item in body.get("what_would_change", [])],
             source=SourceRecord.from_json(body["source"]),
             model=ModelRef(body["model"]["version"], body["model"]["policy_version"]),
-            raw=body)
+            desk=body.get("desk"), raw=body)
 
 
 @dataclass(frozen=True)

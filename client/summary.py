@@ -28,7 +28,8 @@ def describe(assessment: Assessment, top: int = TOP_FACTORS) -> str:
         lines += ["", "What would change it:"]
         lines += [f"  {change.score:.2f}  if {change.change}"
                   for change in assessment.what_would_change]
-    lines += ["", f"Assessment {assessment.id}, model {assessment.model.version}, "
+    desk = f", scored for desk {assessment.desk}" if assessment.desk else ""
+    lines += ["", f"Assessment {assessment.id}{desk}, model {assessment.model.version}, "
                   f"policy {assessment.model.policy_version}"]
     return "\n".join(lines)
 

@@ -60,6 +60,12 @@ class DeskCalibration:
 IDENTITY = DeskCalibration()
 
 
+def _pushed_past_bound(slope: float, gradient: float) -> bool:
+    """The slope sits at a bound and descending the objective would take it beyond."""
+    return ((slope <= SLOPE_BOUNDS[0] and gradient > 0)
+            or (slope >= SLOPE_BOUNDS[1] and gradient < 0))
+
+
 def fit_calibration(logits, held_up, weights=None, shift_precision: float = SHIFT_PRECISION,
                     slope_precision: float = SLOPE_PRECISION,
                     iterations: int = 50) -> DeskCalibration:
@@ -67,7 +73,8 @@ def fit_calibration(logits, held_up, weights=None, shift_precision: float = SHIF
 
     Newton's method on two parameters; the prior makes the problem strictly convex, so
     it converges from the identity in a few steps whatever the data (all held up, none,
-    one verdict).
+    one verdict). A slope held at one of its bounds while the data push it further stays
+    there, and the shift is then the best one for that slope (projected Newton).
     """
     z = np.asarray(logits, dtype=float).ravel()
     y = np.asarray(held_up, dtype=float).ravel()
@@ -85,7 +92,10 @@ def fit_calibration(logits, held_up, weights=None, shift_precision: float = SHIF
         p = 1.0 / (1.0 + np.exp(-(design @ theta)))
         gradient = design.T @ (w * (p - y)) + precision @ (theta - centre)
         hessian = (design * (w * p * (1 - p))[:, None]).T @ design + precision
-        step = np.linalg.solve(hessian, gradient)
+        if _pushed_past_bound(theta[1], gradient[1]):
+            step = np.array([gradient[0] / hessian[0, 0], 0.0])
+        else:
+            step = np.linalg.solve(hessian, gradient)
         theta = theta - step
         theta[1] = min(max(theta[1], SLOPE_BOUNDS[0]), SLOPE_BOUNDS[1])
         if np.abs(step).max() < 1e-10:

@@ -109,6 +109,20 @@ def factors(compiled, row: dict, request: dict, contributions, features, policy:
     return [{"label": label, "weight": weight, "basis": basis} for label, weight, basis in ranked]
 
 
+def with_desk_factor(ranked: list[dict], desk: str | None, calibration,
+                     weight: float) -> list[dict]:
+    """The factors with the desk's calibration among them (its share of the log-odds),
+    ranked by size as the others are; none for a desk whose verdicts changed nothing."""
+    if weight == 0.0:
+        return ranked
+    whose = f"{desk}'s" if desk else "this desk's"
+    noun = "verdict" if calibration.verdicts == 1 else "verdicts"
+    factor = {"label": f"Calibrated to {whose} {calibration.verdicts:,} {noun}",
+              "weight": weight, "basis": "desk"}
+    at = next((i for i, f in enumerate(ranked) if abs(f["weight"]) < abs(weight)), len(ranked))
+    return ranked[:at] + [factor] + ranked[at:]
+
+
 def counterfactual_rows(row: dict, request: dict) -> list[tuple[str, dict]]:
     """Edited copies of the row, each with the change an editor could make or check."""
     context = request.get("context") or {}

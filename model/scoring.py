@@ -12,10 +12,11 @@ from pathlib import Path
 import numpy as np
 
 from . import grades
-from .explain import counterfactual_rows, factors
+from .explain import counterfactual_rows, factors, with_desk_factor
 from .compiled import CompiledPipeline
+from .desks import IDENTITY, DeskCalibration
 from .inputs import CONTEXT_COLUMNS, COUNT_COLUMNS, to_row
-from .levels import LEVELS, held_up
+from .levels import HELD_UP_FROM, LEVELS, held_up
 from .names import normalise_name
 from .policy import Policy, parse_policy
 from .registry import load_scorer
@@ -24,6 +25,25 @@ from .roles import classify_source
 
 # The blocks a counterfactual edit may change, with the row columns each one reads.
 EDITABLE_BLOCKS = (("context", CONTEXT_COLUMNS), ("track_record", COUNT_COLUMNS))
+
+
+def _sigmoid(logit: float) -> float:
+    return 1.0 / (1.0 + math.exp(-logit))
+
+
+def _calibrated(calibration: DeskCalibration, logit: float) -> float:
+    return logit if calibration.is_identity else calibration.apply(logit)
+
+
+def recalibrated_levels(levels, score: float) -> list[float]:
+    """The six levels with each side rescaled to a new score: within "held up" and within
+    "did not", the model's shares stay; the top three levels sum to ``score``."""
+    levels = [float(p) for p in levels]
+    out = []
+    for part, share in ((levels[:HELD_UP_FROM], 1.0 - score), (levels[HELD_UP_FROM:], score)):
+        total = sum(part)
+        out.extend(share * p / total if total > 0 else share / len(part) for p in part)
+    return out
 
 
 def resolve_type(source: dict, policy: Policy) -> str:
@@ -97,18 +117,30 @@ class Scorer:
         return self._reliability(kind, track_record).as_dict()
 
     def assess(self, request: dict, track_record: dict | None = None,
-               explain: bool = True) -> dict:
-        """Score one claim; with ``explain`` add intercept, factors and counterfactuals."""
+               explain: bool = True, calibration: DeskCalibration = IDENTITY,
+               desk: str | None = None) -> dict:
+        """Score one claim; with ``explain`` add intercept, factors and counterfactuals.
+
+        ``calibration`` maps the shared model's log-odds to the desk's (``desk`` names it
+        in its factor); the answer's ``model_logit`` is the log-odds before it.
+        """
         row = self._row(request, track_record)
         logit, contributions, levels, features = self.compiled.evaluate(row)
-        answer = self._answer(request, track_record, row, 1.0 / (1.0 + math.exp(-logit)), levels)
+        calibrated = _calibrated(calibration, logit)
+        score = _sigmoid(calibrated)
+        if calibrated != logit:
+            levels = recalibrated_levels(levels, score)
+        answer = self._answer(request, track_record, row, score, levels)
+        answer["model_logit"] = logit
         if explain:
             answer["intercept"] = self.compiled.intercept
-            answer["factors"] = factors(self.compiled, row, request, contributions, features,
-                                        self.policy, self.learned, track_record)
+            answer["factors"] = with_desk_factor(
+                factors(self.compiled, row, request, contributions, features, self.policy,
+                        self.learned, track_record),
+                desk, calibration, calibrated - logit)
             answer["what_would_change"] = [
-                {"change": change, "score": 1.0 / (1.0 + math.exp(-self._edited_logit(
-                    row, edited, logit, contributions)))}
+                {"change": change, "score": _sigmoid(_calibrated(
+                    calibration, self._edited_logit(row, edited, logit, contributions)))}
                 for change, edited in counterfactual_rows(row, request)]
         return answer
 
@@ -122,13 +154,28 @@ class Scorer:
         return logit
 
     def assess_many(self, requests: list[dict], track_records: list[dict | None],
-                    explain: bool = True) -> list[dict]:
-        """Score many claims in order; without explanations they are scored as one matrix."""
+                    explain: bool = True, calibrations: list[DeskCalibration] | None = None,
+                    desks: list[str | None] | None = None) -> list[dict]:
+        """Score many claims in order, each with its desk's calibration if given; without
+        explanations they are scored as one matrix."""
+        calibrations = calibrations or [IDENTITY] * len(requests)
+        desks = desks or [None] * len(requests)
         if explain:
-            return [self.assess(r, t) for r, t in zip(requests, track_records)]
+            return [self.assess(r, t, calibration=c, desk=d)
+                    for r, t, c, d in zip(requests, track_records, calibrations, desks)]
         rows = [self._row(r, t) for r, t in zip(requests, track_records)]
         if not rows:
             return []
         logits, levels = self.compiled.evaluate_many(rows)
-        return [self._answer(r, t, row, float(1.0 / (1.0 + np.exp(-logit))), lv)
-                for r, t, row, logit, lv in zip(requests, track_records, rows, logits, levels)]
+        answers = []
+        for r, t, row, logit, lv, c in zip(requests, track_records, rows, logits, levels,
+                                           calibrations):
+            logit = float(logit)
+            calibrated = _calibrated(c, logit)
+            score = _sigmoid(calibrated)
+            if calibrated != logit:
+                lv = recalibrated_levels(lv, score)
+            answer = self._answer(r, t, row, score, lv)
+            answer["model_logit"] = logit
+            answers.append(answer)
+        return answers

@@ -21,13 +21,14 @@ def create_app(config: dict | None = None) -> Flask:
 
     from model.policy import load_policy
 
-    from . import api, db, keys, limits, logs, metrics, serving
+    from . import api, db, desks, keys, limits, logs, metrics, serving
     from .api import page
 
     logs.init_app(app)
     metrics.init_app(app)
     db.init_app(app)
     keys.init_app(app)
+    desks.init_app(app)
     limits.init_app(app)
     serving.init_app(app)
     app.extensions["policy"] = load_policy()

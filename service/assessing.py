@@ -9,7 +9,7 @@ from sqlalchemy import insert
 from model.names import normalise_name
 from model.roles import classify_source
 
-from . import records
+from . import desks, records
 from .tables import Assessment, Source, new_id, utcnow
 
 # A Core INSERT on the table: the ORM's bulk path would cost more than the row itself.
@@ -33,10 +33,14 @@ class Prepared:
     request: dict         # what the scorer reads: the source filled from the registry
     source: Source | None
     counts: dict | None   # the track record handed to the scorer
+    desk: str             # the desk it is scored for
+    model_logit: float | None = None   # the shared model's log-odds, once scored
 
 
-def prepare(session, scorer, body: dict, named: dict | None = None) -> Prepared:
-    """Resolve the request's source: by id, by name or alias, or as given inline.
+def prepare(session, scorer, body: dict, named: dict | None = None,
+            desk: str | None = None) -> Prepared:
+    """Resolve the request's source: by id, by name or alias, or as given inline; and its
+    desk: the one it names, else ``desk`` (the key's, else DEFAULT_DESK).
 
     ``named``, when given, holds the registered sources of every name a batch uses
     (``records.find_by_names``), so that a batch asks the database once, not per item.
@@ -66,12 +70,28 @@ def prepare(session, scorer, body: dict, named: dict | None = None) -> Prepared:
     else:
         counts = None
     request = {"claim": body["claim"], "source": described, "context": body["context"]}
-    return Prepared(body, request, source, counts)
+    return Prepared(body, request, source, counts,
+                    body.get("desk") or desk or desks.resolve(None))
+
+
+def score(session, scorer, prepared: list[Prepared], explain: bool = True) -> list[dict]:
+    """The scorer's answers, each calibrated to its desk (as this process holds it)."""
+    calibrations = desks.cache().calibrations(session, {p.desk for p in prepared})
+    if len(prepared) == 1 and explain:
+        one = prepared[0]
+        return [scorer.assess(one.request, one.counts, calibration=calibrations[one.desk],
+                              desk=one.desk)]
+    return scorer.assess_many([p.request for p in prepared], [p.counts for p in prepared],
+                              explain=explain,
+                              calibrations=[calibrations[p.desk] for p in prepared],
+                              desks=[p.desk for p in prepared])
 
 
 def answer(prepared: Prepared, output: dict) -> dict:
-    """The response body: the scorer's answer with an id, a time and the source record,
-    in the contract's order (DESIGN.md)."""
+    """The response body: the scorer's answer with an id, a time, the desk and the source
+    record, in the contract's order (DESIGN.md). Keeps the model's log-odds on
+    ``prepared`` for the audit log."""
+    prepared.model_logit = output["model_logit"]
     body = {"id": new_id(),
             "created_at": utcnow().isoformat(timespec="seconds").replace("+00:00", "Z")}
     body.update({key: output[key] for key in ANSWER_FIELDS if key in output})
@@ -80,6 +100,7 @@ def answer(prepared: Prepared, output: dict) -> dict:
     body["source"] = records.record(prepared.source, inline, prepared.counts,
                                     output.get("reliability"))
     body["model"] = output["model"]
+    body["desk"] = prepared.desk
     return body
 
 
@@ -97,6 +118,7 @@ def store(writer, answered: list[tuple[Prepared, dict]]) -> None:
             "model_version": body["model"]["version"],
             "policy_version": body["model"]["policy_version"],
             "source_id": prepared.source.id if prepared.source is not None else None,
-            "source_key": normalise_name(name) if name and prepared.source is None else None})
+            "source_key": normalise_name(name) if name and prepared.source is None else None,
+            "desk": prepared.desk, "model_logit": prepared.model_logit, "score": body["score"]})
     if rows:
         writer.connection().execute(_INSERT, rows)

@@ -23,6 +23,8 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "CORS_ORIGINS": "",
     "CLAIMREVIEW_AUTHOR": "Credibility desk",
+    "DEFAULT_DESK": "default",
+    "DESK_CACHE_SECONDS": 1.0,
 }
 
 # Fixed settings of the extensions; not meant to vary between deployments.

@@ -8,11 +8,20 @@ from flask import current_app
 from marshmallow import Schema, ValidationError, fields, post_dump, post_load, validate, validates
 from marshmallow import INCLUDE, validates_schema
 
+from model.desks import DESK_PATTERN
 from model.levels import LEVELS
 
 from .problems import ProblemSchema
 
 TEXT = validate.Length(min=1, max=200)
+DESK_ID = validate.Regexp(DESK_PATTERN + r"\Z", error="A desk id is lower-case letters, "
+                          "digits, '.', '_' and '-' (up to 64), starting with a letter or digit.")
+
+
+def desk_field(**metadata) -> fields.String:
+    # The document's pattern in ECMA syntax (no \Z); the validator's refuses a final newline.
+    return fields.String(validate=DESK_ID, metadata={
+        "pattern": f"^{DESK_PATTERN}$", "example": "desk-3", **metadata})
 
 
 def _known_type(value, **_):
@@ -164,6 +173,8 @@ class AssessmentRequestSchema(Schema):
         "description": "A registered source by id, or one described by name and/or type",
         "anyOf": [{"required": [key]} for key in ("id", "name", "type")]})
     context = fields.Nested(ContextSchema)
+    desk = desk_field(description="The desk to score it for; default: the API key's desk, "
+                                  "else DEFAULT_DESK")
 
     @validates("claim")
     def _claim_size(self, value, **_):
@@ -261,7 +272,8 @@ class SourceListSchema(Schema):
 class FactorSchema(Schema):
     label = fields.String()
     weight = fields.Float(metadata={"description": "Share of the score's log-odds"})
-    basis = fields.String(metadata={"description": "learned or policy"})
+    basis = fields.String(metadata={"description": "learned, policy, or desk (the desk's "
+                                                   "calibration from its verdicts)"})
 
 
 class ChangeSchema(Schema):
@@ -292,6 +304,7 @@ class AssessmentSchema(Schema):
     what_would_change = fields.List(fields.Nested(ChangeSchema))
     source = fields.Nested(SourceRecordSchema)
     model = fields.Nested(ModelRefSchema)
+    desk = desk_field(description="The desk it was scored for; its verdict counts for it")
 
 
 class BatchItemSchema(Schema):
@@ -311,6 +324,27 @@ class VerdictSchema(Schema):
     evidence_url = fields.String(validate=_web_url, allow_none=True,
                                  metadata={**WEB_URL, "description": "An http(s) URL"})
     notes = fields.String(validate=validate.Length(max=5000), allow_none=True)
+
+
+class CalibrationSchema(Schema):
+    shift = fields.Float(metadata={"description": "Added to the shared model's log-odds"})
+    slope = fields.Float(metadata={"description": "Multiplies the shared model's log-odds"})
+
+
+class DeskSchema(Schema):
+    desk = desk_field()
+    verdicts = fields.Integer(metadata={"description": "Verdicts the calibration is fitted on"})
+    calibration = fields.Nested(CalibrationSchema, metadata={
+        "description": "desk log-odds = shift + slope * model log-odds"})
+    ece = fields.Float(allow_none=True, metadata={
+        "description": "Expected calibration error of the scores the desk was given, each "
+                       "judged by the verdict that came after it; null without verdicts"})
+    updated_at = fields.String(allow_none=True, metadata={
+        "description": "When its last verdict refitted it (ISO 8601, UTC)"})
+
+
+class DeskListSchema(Schema):
+    items = fields.List(fields.Nested(DeskSchema))
 
 
 class JsonLdThingSchema(Schema):

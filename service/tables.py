@@ -6,9 +6,10 @@ import secrets
 import time
 import uuid
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from model.desks import DEFAULT_DESK
 from model.levels import LEVELS
 
 # One counter column per level of the scale: "barely-true" -> "n_barely_true".
@@ -82,6 +83,12 @@ class Assessment(Base):
     policy_version: Mapped[str] = mapped_column(String(64))
     source_id: Mapped[str | None] = mapped_column(ForeignKey("sources.id"), index=True)
     source_key: Mapped[str | None] = mapped_column(String(200))
+    # The desk it was scored for (rows older than desks: DEFAULT_DESK's), the
+    # shared model's log-odds before the desk's calibration, and the score as answered.
+    # (The service always names the desk; a row made without one is the built-in default's.)
+    desk: Mapped[str] = mapped_column(String(64), index=True, default=DEFAULT_DESK)
+    model_logit: Mapped[float | None] = mapped_column(Float)
+    score: Mapped[float | None] = mapped_column(Float)
 
 
 class Verdict(Base):
@@ -104,4 +111,18 @@ class ApiKey(Base):
     name: Mapped[str] = mapped_column(String(100), primary_key=True)
     key_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    desk: Mapped[str | None] = mapped_column(String(64))   # NULL: DEFAULT_DESK's
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Desk(Base):
+    """A desk's calibration, refitted from all its verdicts whenever one is recorded."""
+    __tablename__ = "desks"
+
+    desk: Mapped[str] = mapped_column(String(64), primary_key=True)
+    verdicts: Mapped[int] = mapped_column(Integer, default=0)
+    shift: Mapped[float] = mapped_column(Float, default=0.0)
+    slope: Mapped[float] = mapped_column(Float, default=1.0)
+    # ECE of the scores the desk was given before each verdict was known (None: none yet).
+    ece: Mapped[float | None] = mapped_column(Float)
+    updated_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

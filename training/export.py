@@ -3,7 +3,8 @@
     python -m training.export [--database-url URL] --out FILE.jsonl
 
 One line per verdict in the schema ``training.datasets.load_jsonl`` reads (``claim``,
-``source``, ``context``, ``verdict``), plus extras the loader ignores: ``assessment_id``,
+``source``, ``context``, ``desk``, ``verdict``; the desk the claim was scored for, whose
+verdict it is), plus extras the loader ignores: ``assessment_id``,
 ``reviewer``, ``evidence_url``, ``verdict_at``, ``assessed_at``, ``model_version`` and
 ``policy_version``. The source is described as the service described it when scoring: the
 registered record, overridden by what the request itself said. The file is written to a
@@ -92,6 +93,7 @@ def line_of(assessment: Assessment, verdict: Verdict, source: Source | None) -> 
         "source": described_source(given.get("source") or {}, source,
                                    (assessment.output or {}).get("source") or {}),
         "context": given.get("context") or {},
+        "desk": assessment.desk,
         "verdict": verdict.verdict,
         "assessment_id": assessment.id,
         "reviewer": verdict.reviewer,

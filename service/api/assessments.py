@@ -6,15 +6,15 @@ from flask_smorest import abort
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from .. import db, metrics, records, serving
-from ..assessing import Refusal, answer, prepare, store
+from .. import db, desks, metrics, records, serving
+from ..assessing import Refusal, answer, prepare, score, store
 from ..claimreview import claim_review
 from ..problems import flatten_messages, problem_body
 from ..schemas import (AssessmentRequestSchema, AssessmentSchema, BatchRequestSchema,
                        BatchResultSchema, ClaimReviewSchema, SourceRecordSchema,
                        VerdictSchema)
 from ..tables import Assessment, Verdict
-from ..verdicts import UnknownAssessment, record_verdict
+from ..verdicts import OtherDesk, UnknownAssessment, record_verdict
 from . import ServiceBlueprint, json_response
 
 JSON_LD = "application/ld+json"
@@ -43,11 +43,12 @@ def _counted(body: dict) -> dict:
 def create_assessment(body):
     """Score one claim and store the assessment"""
     scorer = _scorer()
+    session = db.session()
     try:
-        prepared = prepare(db.session(), scorer, body)
+        prepared = prepare(session, scorer, body)
     except Refusal as refusal:
         abort(refusal.status, message=refusal.detail, errors=refusal.errors)
-    result = answer(prepared, scorer.assess(prepared.request, prepared.counts))
+    result = answer(prepared, score(session, scorer, [prepared])[0])
     with db.transaction() as writer:
         store(writer, [(prepared, result)])
     return json_response(_counted(result), 201)
@@ -78,9 +79,10 @@ def create_batch(body):
         if isinstance(item, dict) and isinstance(item.get("source"), dict)
         and isinstance(item["source"].get("name"), str)])
     results, ready = [], []
+    desk = desks.resolve(None)
     for index, item in enumerate(body["items"]):
         try:
-            prepared = prepare(session, scorer, _ITEM.load(item), named)
+            prepared = prepare(session, scorer, _ITEM.load(item), named, desk)
         except ValidationError as error:
             results.append(_item_error(422, "The item did not pass validation; see errors.",
                                        flatten_messages(error.messages)))
@@ -89,8 +91,7 @@ def create_batch(body):
         else:
             results.append(None)
             ready.append((index, prepared))
-    outputs = scorer.assess_many([p.request for _, p in ready], [p.counts for _, p in ready],
-                                 explain=body["explain"])
+    outputs = score(session, scorer, [p for _, p in ready], explain=body["explain"])
     answered = [(prepared, answer(prepared, output))
                 for (_, prepared), output in zip(ready, outputs)]
     with db.transaction() as writer:
@@ -109,7 +110,7 @@ def get_assessment(assessment_id):
     stored = db.session().get(Assessment, assessment_id)
     if stored is None:
         abort(404, message="No assessment has this id.")
-    return stored.output
+    return {**stored.output, "desk": stored.desk}
 
 
 @blp.route("/<string:assessment_id>/verdict", methods=["POST"])
@@ -118,7 +119,8 @@ def get_assessment(assessment_id):
 @blp.response(200, SourceRecordSchema)
 @blp.problems(404, 413, 415, 429, 503)
 def post_verdict(fields, assessment_id):
-    """Record a fact-check verdict; answers with the source's updated record"""
+    """Record a fact-check verdict (a key of the assessment's desk, or an admin key);
+    answers with the source's updated record"""
     scorer = serving.slot().scorer
 
     def training_counts(name):
@@ -126,14 +128,19 @@ def post_verdict(fields, assessment_id):
 
     try:
         with db.transaction() as writer:
-            source = record_verdict(writer, assessment_id, fields, training_counts)
-            stored = writer.get(Assessment, assessment_id)
-            if source is None:
-                result = records.record(None, stored.output["source"])
+            recorded = record_verdict(writer, assessment_id, fields, training_counts,
+                                      desks.may_judge)
+            if recorded.source is None:
+                result = records.record(None, recorded.assessment.output["source"])
             else:
-                result = records.record(source, reliability=serving.reliability(source))
+                result = records.record(recorded.source,
+                                        reliability=serving.reliability(recorded.source))
     except UnknownAssessment:
         abort(404, message="No assessment has this id.")
+    except OtherDesk as refusal:
+        abort(403, message=f"This claim was scored for desk {refusal.desk!r}: only a key of "
+                           "that desk, or an admin key, may record its verdict.")
+    desks.cache().hold(recorded.desk.desk, desks.calibration_of(recorded.desk))
     metrics.VERDICTS.labels(fields["verdict"]).inc()
     return result
 

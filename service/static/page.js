@@ -14,7 +14,7 @@
     4: "Doubtful", 5: "Improbable", 6: "Truth cannot be judged: nothing to go on",
   };
   const LEVELS = ["pants-fire", "false", "barely-true", "half-true", "mostly-true", "true"];
-  const BASIS = { learned: "learned from data", policy: "house policy" };
+  const BASIS = { learned: "learned from data", policy: "house policy", desk: "the desk's verdicts" };
 
   const $ = (id) => document.getElementById(id);
   let taxonomy = {};
@@ -189,7 +189,9 @@
       : (corroborations === "" ? 0 : corroborations);
     [["published_at", "published-at"], ["channel", "channel"], ["topic", "topic"]]
       .forEach(([key, id]) => { if (value(id)) context[key] = value(id); });
-    return { claim: $("claim").value, source, context };
+    const request = { claim: $("claim").value, source, context };
+    if (value("desk")) request.desk = value("desk");
+    return request;
   }
 
   async function assess(event) {
@@ -249,6 +251,7 @@
     showFactors(body);
     showChanges(body);
     showSource(body.source);
+    $("desk-name").textContent = body.desk;
     $("model-version").textContent = body.model.version;
     $("policy-version").textContent = body.model.policy_version;
     $("assessment-id").textContent = body.id;

@@ -252,3 +252,24 @@ def test_the_source_panel_says_what_is_true_of_each_kind_of_source(page, writer_
     assess(page)
     expect(registry).to_have_text("registered")
     expect(summary).to_have_text("0 of 1 earlier claim held up")
+
+
+def test_a_desk_is_named_and_its_calibration_shown_as_a_factor(page, base_url, admin_headers):
+    claim = {"claim": "The ministry says 40 drones were downed.", "source": {"type": "military"},
+             "desk": "desk-3"}
+    for _ in range(30):   # desk-3's claims like this one have not held up
+        made = page.request.post(base_url + "/v1/assessments", data=claim).json()
+        page.request.post(base_url + f"/v1/assessments/{made['id']}/verdict",
+                          headers=admin_headers, data={"verdict": "false", "reviewer": "r"})
+    page.get_by_label("Claim", exact=True).fill(claim["claim"])
+    page.get_by_label("Kind of source").select_option("military")
+    page.get_by_label("Desk").fill("desk-3")
+    assess(page)
+    expect(page.locator("#desk-name")).to_have_text("desk-3")
+    desk = page.locator("#factors .factor").filter(has_text="Calibrated to desk-3's 30 verdicts")
+    expect(desk).to_have_count(1)
+    expect(desk).to_contain_text("the desk's verdicts")
+
+    page.get_by_label("Desk").fill("Desk 3")
+    page.get_by_role("button", name="Assess the claim").click()
+    expect(page.locator('.field-error[data-field="desk"]')).to_contain_text("desk id")

@@ -184,3 +184,10 @@ def test_an_assessment_scored_without_explanation_reads_back(live):
     got = CredibilityClient(live.url).assessment(stored["id"])
     assert got.intercept is None and got.factors == [] and got.what_would_change == []
     assert got.score == stored["score"] and got.grade.source_reliability
+
+
+def test_score_for_a_desk(live):
+    service = CredibilityClient(live.url)
+    assert service.score(CLAIM, FSB, CONTEXT).desk == "default"
+    mine = service.score(CLAIM, FSB, CONTEXT, desk="desk-3")
+    assert mine.desk == "desk-3" and service.assessment(mine.id).desk == "desk-3"

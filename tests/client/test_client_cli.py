@@ -178,3 +178,12 @@ def test_python_dash_m_client_runs():
     done = subprocess.run([sys.executable, "-m", "client", "verdict", "--help"], cwd=ROOT,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and "--reviewer" in done.stdout
+
+
+def test_score_for_a_desk_says_which(live, capsys):
+    assert main(["score", CLAIM, "--source-type", "state_agency", "--desk", "desk-3",
+                 "--url", live.url]) == 0
+    assert "scored for desk desk-3" in capsys.readouterr().out
+    assert main(["score", CLAIM, "--source-type", "state_agency", "--desk", "Desk 3",
+                 "--url", live.url]) == 1
+    assert "desk" in capsys.readouterr().err

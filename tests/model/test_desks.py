@@ -73,3 +73,30 @@ def test_desk_ids_are_slugs(desk, ok):
 def test_calibration_round_trips_as_dict():
     calibration = DeskCalibration(-0.4, 0.8, 240)
     assert DeskCalibration(**calibration.as_dict()) == calibration
+
+
+def _gradient(calibration, logits, held):
+    """The penalised objective's gradient at a fitted calibration."""
+    from model.desks import SHIFT_PRECISION, SLOPE_PRECISION
+
+    z, y = np.asarray(logits, float), np.asarray(held, float)
+    p = 1 / (1 + np.exp(-(calibration.shift + calibration.slope * z)))
+    return (np.sum(p - y) + SHIFT_PRECISION * calibration.shift,
+            np.sum((p - y) * z) + SLOPE_PRECISION * (calibration.slope - 1.0))
+
+
+def test_a_slope_held_at_its_bound_gets_the_best_shift_for_it():
+    """Verdicts unrelated to the model's log-odds push the slope below its bound: it stays
+    at the bound, and the shift is the optimum for that slope (zero gradient in it)."""
+    from model.desks import SLOPE_BOUNDS
+
+    rng = np.random.default_rng(5)
+    logits = rng.normal(0.0, 1.5, 2000)
+    held = rng.random(2000) < 0.4
+    calibration = fit_calibration(logits, held)
+    assert calibration.slope == SLOPE_BOUNDS[0]
+    shift_gradient, slope_gradient = _gradient(calibration, logits, held)
+    assert abs(shift_gradient) < 1e-6 and slope_gradient > 0
+    # Inside the bounds both gradients vanish.
+    inside = fit_calibration(*_verdicts(2000, 0.3, 0.8, seed=6))
+    assert np.abs(_gradient(inside, *_verdicts(2000, 0.3, 0.8, seed=6))).max() < 1e-6

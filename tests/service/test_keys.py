@@ -74,3 +74,27 @@ def test_python_m_service_keys_creates_a_key(database_url, app):
     with app.app_context():
         row = db.session().get(ApiKey, "from-shell")
     assert row.key_sha256 == hashlib.sha256(key.encode()).hexdigest()
+
+
+def test_a_key_belongs_to_the_desk_it_was_made_for(app, runner):
+    from service.keys import _lookup
+
+    made = runner.invoke(args=["keys", "create", "third", "--desk", "desk-3"])
+    assert made.exit_code == 0, made.output
+    plain = runner.invoke(args=["keys", "create", "plain"]).output.strip()
+    with app.test_request_context():
+        assert _lookup(made.output.strip()).desk == "desk-3"
+        assert _lookup(plain).desk is None        # DEFAULT_DESK's
+    refused = runner.invoke(args=["keys", "create", "bad", "--desk", "Desk 3"])
+    assert refused.exit_code != 0 and "desk id" in refused.output
+
+
+def test_a_configured_key_may_name_its_desk_after_an_at_sign():
+    from service.keys import configured_key
+
+    assert configured_key("s3cret@desk-3") == ("s3cret", "desk-3")
+    assert configured_key("s3cret") == ("s3cret", None)
+    # What follows the last '@' is a desk only when it is a desk id; else all is the key.
+    assert configured_key("p@ss@Desk 3") == ("p@ss@Desk 3", None)
+    assert configured_key("p@ss@wire") == ("p@ss", "wire")
+    assert configured_key("@desk-3") == ("@desk-3", None)

@@ -52,3 +52,34 @@ def test_ids_are_time_ordered_uuid7():
     assert later > max(first)
     stamp = int(uuid.UUID(later).hex[:12], 16)
     assert abs(stamp - time.time() * 1000) < 5_000
+
+
+def test_assessments_made_before_desks_become_the_default_desks(database_url, monkeypatch):
+    """Migration 0002_desks: older rows get DEFAULT_DESK (as set when it runs), their score
+    as answered, and the log-odds of that score as the model's (no desk calibrated it)."""
+    import datetime
+    import math
+
+    from sqlalchemy import text
+
+    upgrade(database_url, "0001")
+    engine = create_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            for number, score in enumerate((0.2, 0.75)):
+                connection.execute(text(
+                    "INSERT INTO assessments (id, created_at, input, output, model_version, "
+                    "policy_version) VALUES (:id, :at, '{}', :output, 'm', 'p')"),
+                    {"id": f"old-{number}", "at": datetime.datetime(2026, 1, 1),
+                     "output": f'{{"score": {score}}}'})
+        monkeypatch.setenv("DEFAULT_DESK", "house")
+        upgrade(database_url)
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT desk, score, model_logit FROM assessments "
+                                           "ORDER BY id")).all()
+    finally:
+        engine.dispose()
+    assert [row.desk for row in rows] == ["house", "house"]
+    assert [row.score for row in rows] == [0.2, 0.75]
+    assert [row.model_logit for row in rows] == pytest.approx([math.log(0.2 / 0.8),
+                                                               math.log(3.0)])

@@ -77,6 +77,7 @@ def test_exports_exactly_the_assessments_with_a_verdict(any_database, tmp_path, 
         assert request["source"] == requests[i]["source"]
         assert request["context"] == requests[i]["context"]
         assert line["reviewer"] == "desk-1" and line["model_version"] == "test-model"
+        assert line["desk"] == "default"      # the desk the claim was scored for
         assert line["verdict_at"] == (START + datetime.timedelta(days=i)).strftime(
             "%Y-%m-%dT%H:%M:%SZ")
     assert not list(out.parent.glob(".*tmp*")), "the temporary file is renamed away"
@@ -170,3 +171,17 @@ def test_a_database_without_the_tables_exits_2(tmp_path, caplog):
                             "--out", str(tmp_path / "v.jsonl")]) == 2
     assert "no such table" in caplog.text
     assert not (tmp_path / "v.jsonl").exists()
+
+
+def test_each_line_names_the_desk_of_its_claim(url, tmp_path, make_claims):
+    requests, levels = make_claims(6, seed=3)
+    ids = fill_database(url, requests, levels)
+    engine = create_engine(url)
+    with Session(engine) as session, session.begin():
+        for number, assessment_id in enumerate(ids):
+            session.get(Assessment, assessment_id).desk = f"desk-{number % 2}"
+    engine.dispose()
+    out = tmp_path / "verdicts.jsonl"
+    assert export.main(["--database-url", url, "--out", str(out)]) == 0
+    lines = [json.loads(text) for text in out.read_text(encoding="utf-8").splitlines()]
+    assert [line["desk"] for line in lines] == [f"desk-{n % 2}" for n in range(6)]

@@ -14,7 +14,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression
 
 from .levels import HELD_UP_FROM, LEVELS
-from .ordinal import OrdinalLogit
+from .ordinal import OrdinalLogit, spans_of
 
 
 class CredibilityModel(ClassifierMixin, BaseEstimator):
@@ -25,11 +25,17 @@ class CredibilityModel(ClassifierMixin, BaseEstimator):
         self.side_model = side_model
 
     def fit(self, X, y, sample_weight=None):
-        y = np.asarray(y)
-        self.score_model_ = clone(self.score_model or OrdinalLogit()).fit(X, y, sample_weight)
+        """``y``: levels, or ``(lowest, highest)`` spans (``ordinal.spans_of``); the
+        within-side models learn only from rows whose verdict names one level."""
+        spans = spans_of(y)
+        self.score_model_ = clone(self.score_model or OrdinalLogit()).fit(X, spans,
+                                                                          sample_weight)
         side = self.side_model or LogisticRegression(C=0.1, max_iter=3000)
         self.sides_ = []
-        for mask, offset in ((y < HELD_UP_FROM, 0), (y >= HELD_UP_FROM, HELD_UP_FROM)):
+        exact = spans[:, 0] == spans[:, 1]
+        y = spans[:, 0]
+        for mask, offset in ((exact & (y < HELD_UP_FROM), 0),
+                             (exact & (y >= HELD_UP_FROM), HELD_UP_FROM)):
             weights = None if sample_weight is None else np.asarray(sample_weight)[mask]
             self.sides_.append(clone(side).fit(X[mask], y[mask] - offset, sample_weight=weights))
         self.classes_ = np.arange(len(LEVELS))

@@ -47,6 +47,7 @@ TRUSTED_TYPES: tuple[str, ...] = (
     "model.ordinal.OrdinalLogit",
     "model.credibility.CredibilityModel",
     "model.features.ClaimCues",
+    "model.features.DeskHabits",
     "model.features.TrackRecordPosterior",
     "model.features.TypePrior",
 )

@@ -69,7 +69,8 @@ def train(specs: list[str], registry: Path, policy_path: Path, params: dict,
     started = time.perf_counter()
     with tqdm(total=params["folds"] + 1, desc="fitting", unit="fit", disable=None) as bar:
         fitted = fitting.fit(train_claims.requests, np.asarray(train_claims.levels), policy,
-                             params, weights, progress=lambda done, total: bar.update(1))
+                             params, weights, progress=lambda done, total: bar.update(1),
+                             exact=np.asarray(train_claims.exact))
     seconds = time.perf_counter() - started
     metrics = {}
     if len(valid):

@@ -119,7 +119,8 @@ def test_liar_loads_where_it_lies():
     for claims in (train, valid):
         assert set(claims.levels) == set(range(len(LEVELS)))
         assert all(r["claim"] and r["source"]["type"] in SOURCE_TYPES for r in claims.requests)
-        assert all(set(r) == {"claim", "source", "context"} for r in claims.requests)
+        assert all(set(r) == {"claim", "source", "context", "desk"} for r in claims.requests)
+        assert {r["desk"] for r in claims.requests} == {"politifact"}
     assert train.sources[0]["spec"] == "liar:train.tsv"
     assert valid.sources[0]["sha256"] != train.sources[0]["sha256"]
     # the same file by its path gives the same rows

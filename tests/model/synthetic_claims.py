@@ -106,7 +106,7 @@ def make_claims(n: int = 600, seed: int = 0,
 def write_jsonl(path, requests, levels) -> None:
     with open(path, "w", encoding="utf-8") as handle:
         for request, level in zip(requests, levels):
-            handle.write(json.dumps({**request, "verdict": LEVELS[level]}) + "\n")
+            handle.write(json.dumps({**request, "verdict": LEVELS[level]}) + "\n")   # desk kept
 
 
 # -- hypothesis strategies over requests, records and edits ---------------------------

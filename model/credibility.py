@@ -17,6 +17,16 @@ from .levels import HELD_UP_FROM, LEVELS
 from .ordinal import OrdinalLogit, spans_of
 
 
+def _even_split(model: LogisticRegression, n_features: int) -> LogisticRegression:
+    """A side model for a side whose exact verdicts name fewer than two of its levels
+    (data whose checkers say only "held up" or not): its three levels share it evenly."""
+    model.classes_ = np.arange(HELD_UP_FROM)
+    model.coef_ = np.zeros((HELD_UP_FROM, n_features))
+    model.intercept_ = np.zeros(HELD_UP_FROM)
+    model.n_features_in_ = n_features
+    return model
+
+
 class CredibilityModel(ClassifierMixin, BaseEstimator):
     """Score from ``score_model`` (an OrdinalLogit); levels within each side from ``side_model``."""
 
@@ -36,6 +46,9 @@ class CredibilityModel(ClassifierMixin, BaseEstimator):
         y = spans[:, 0]
         for mask, offset in ((exact & (y < HELD_UP_FROM), 0),
                              (exact & (y >= HELD_UP_FROM), HELD_UP_FROM)):
+            if len(np.unique(y[mask])) < 2:
+                self.sides_.append(_even_split(clone(side), X.shape[1]))
+                continue
             weights = None if sample_weight is None else np.asarray(sample_weight)[mask]
             self.sides_.append(clone(side).fit(X[mask], y[mask] - offset, sample_weight=weights))
         self.classes_ = np.arange(len(LEVELS))

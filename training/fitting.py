@@ -19,7 +19,8 @@ from threadpoolctl import threadpool_limits
 from model.levels import HELD_UP_FROM, spans
 from model.credibility import CredibilityModel
 from model.ordinal import OrdinalLogit
-from model.pipeline import assemble, constraints, new_features, request_frame, slim
+from model.pipeline import (assemble, constraints, drop_empty_text_blocks, new_features,
+                            request_frame, slim)
 from model.policy import Policy
 
 from .history import count_by_source, fold_ids, lookup, out_of_fold
@@ -44,8 +45,9 @@ def _fit_once(requests, levels, records, policy: Policy, params: dict, weights=N
 
 
 def _fit_single_threaded(requests, levels, records, policy, params, weights, exact):
-    features = new_features(policy, params.get("features"))
-    X = features.fit_transform(request_frame(requests, records))
+    data = request_frame(requests, records)
+    features = drop_empty_text_blocks(new_features(policy, params.get("features")), data)
+    X = features.fit_transform(data)
     names = features.get_feature_names_out()
     bounds, fixed, prior, learned = constraints(names, policy, X)
     model = CredibilityModel(

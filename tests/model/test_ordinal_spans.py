@@ -68,3 +68,13 @@ def test_the_within_side_models_learn_from_exact_levels_only():
 def test_a_span_must_lie_on_the_scale_lowest_first(bad):
     with pytest.raises(ValueError, match="levels must lie"):
         OrdinalLogit().fit(np.ones((1, 1)), np.array(bad))
+
+
+def test_without_exact_levels_each_side_splits_evenly():
+    X, y = data(400)
+    model = CredibilityModel(OrdinalLogit(alpha=1.0), LogisticRegression(max_iter=2000))
+    model.fit(X, [SIDES[bool(level >= 3)] for level in y])
+    proba = model.predict_proba(X)
+    score = proba[:, 3:].sum(axis=1)
+    np.testing.assert_allclose(proba[:, :3], np.repeat((1 - score)[:, None] / 3, 3, axis=1))
+    np.testing.assert_allclose(proba[:, 3:], np.repeat(score[:, None] / 3, 3, axis=1))

@@ -130,7 +130,7 @@ def desk_table(liar: Path, registry: Path) -> list[tuple[str, str, dict]]:
     zero_data = {"LIAR validation": no_politifact, "LIAR2 test, not in LIAR": no_politifact,
                  "AVeriTeC dev": _joined(liar_train, liar2_train, ruua)}
     zero_models = {}
-    promoted = load_version(registry)
+    promoted = None
     rows = []
     for name, (claims, desk_side) in measured.items():
         held = np.asarray(claims.levels) >= HELD_UP_FROM
@@ -156,6 +156,7 @@ def desk_table(liar: Path, registry: Path) -> list[tuple[str, str, dict]]:
             fitted = _fit(_joined(zero_data[name], _subset(desk_side, order[:n])), params)
             rows.append((name, f"retrained with {n} verdicts",
                          binary_quality(held, _scores(fitted, claims))))
+        promoted = promoted or load_version(registry)
         proba = predict(promoted.pipeline, claims, track_records(
             claims, promoted.files["track_records.json"], "honest"))
         rows.append((name, f"promoted model {promoted.version} (all training data)",

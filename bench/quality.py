@@ -116,8 +116,9 @@ def _scores(fitted, claims: datasets.Claims) -> np.ndarray:
     return np.clip(proba[:, HELD_UP_FROM:].sum(axis=1), 1e-12, 1 - 1e-12)
 
 
-def desk_table(liar: Path, registry: Path) -> list[tuple[str, str, dict]]:
-    """(measured set, model, binary figures) rows of the second table."""
+def desk_table(liar: Path, registry: Path, show=None) -> list[tuple[str, str, dict]]:
+    """(measured set, model, binary figures) rows of the second table; ``show`` is
+    called with each row as soon as it is known."""
     params = {**config.PARAMS, "folds": BENCH_FOLDS}
     load = datasets.load
     liar_train, liar2_train = load(f"liar:{liar}"), load(f"liar2:{config.LIAR2}")
@@ -131,7 +132,7 @@ def desk_table(liar: Path, registry: Path) -> list[tuple[str, str, dict]]:
                  "AVeriTeC dev": _joined(liar_train, liar2_train, ruua)}
     zero_models = {}
     promoted = None
-    rows = []
+    rows = _Rows(show)
     for name, (claims, desk_side) in measured.items():
         held = np.asarray(claims.levels) >= HELD_UP_FROM
         key = id(zero_data[name])
@@ -164,12 +165,28 @@ def desk_table(liar: Path, registry: Path) -> list[tuple[str, str, dict]]:
     return rows
 
 
-def print_desk_table(rows) -> None:
+class _Rows(list):
+    def __init__(self, show):
+        super().__init__()
+        self.show = show
+
+    def append(self, row) -> None:
+        super().append(row)
+        if self.show:
+            self.show(row)
+
+
+def print_desk_header() -> None:
     print("\nA desk's verdicts, binary (held up or not); each claim scored for its desk\n")
-    print(f"{'measured on':26}{'model':58}" + "".join(f"{c:>11}" for c in DESK_COLUMNS))
-    for name, model, figures in rows:
-        print(f"{name:26}{model:58}" + "".join(
-            f"{figures[c]:11d}" if c == "n" else f"{figures[c]:11.4f}" for c in DESK_COLUMNS))
+    print(f"{'measured on':26}{'model':58}" + "".join(f"{c:>11}" for c in DESK_COLUMNS),
+          flush=True)
+
+
+def print_desk_row(row) -> None:
+    name, model, figures = row
+    print(f"{name:26}{model:58}" + "".join(
+        f"{figures[c]:11d}" if c == "n" else f"{figures[c]:11.4f}" for c in DESK_COLUMNS),
+        flush=True)
 
 
 def main(argv=None) -> int:
@@ -202,7 +219,8 @@ def main(argv=None) -> int:
           f"({shift:+.3f} log-odds, fitted on validation labels): "
           f"{expected_calibration_error(expit(logit(score) + shift), held):.4f}")
     if not args.no_desks:
-        print_desk_table(desk_table(args.liar, args.registry))
+        print_desk_header()
+        desk_table(args.liar, args.registry, show=print_desk_row)
     return 0
 
 

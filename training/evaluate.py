@@ -9,7 +9,10 @@ AVeriTeC's dev claims, ``jsonl:FILE`` the service's export (each line's ``desk``
 claim is scored for its desk (its own habits where the model learned that desk). The
 binary figures (``accuracy_2``, ``roc_auc_2``, ``brier_2``, ``ece_2``, ``n``) are always
 printed; the six-level ones only where every verdict names a level (AVeriTeC and the
-Russia-Ukraine set say only held up or not). ``--by-desk`` adds the figures of each desk. Track records come from the verdict counts the
+Russia-Ukraine set say only held up or not). ``--by-desk`` adds the figures of each desk.
+``--calibrate-from SPEC [--calibrate-n 300]`` first calibrates the model's scores as a
+desk's verdicts would (``model.desks.fit_calibration`` on the model's log-odds of N
+verdicts drawn, seed 0, from the training split of SPEC), then measures. Track records come from the verdict counts the
 version was trained on (``honest``); ``row-deleaked`` uses LIAR's own credit-history
 columns minus the row's label, which still leaks the label: it exists only to compare
 with the literature and its figures are marked as leaky. With ``--json`` the last line
@@ -25,6 +28,10 @@ from pathlib import Path
 
 import numpy as np
 
+from scipy.special import expit, logit
+
+from model.desks import fit_calibration
+from model.levels import HELD_UP_FROM
 from model.pipeline import request_frame
 from model.registry import ArtifactError, load_version
 
@@ -46,6 +53,25 @@ def predict(pipeline, claims: datasets.Claims, records: list) -> np.ndarray:
 
 def _shown(value) -> str:
     return "n/a" if value is None else str(value) if isinstance(value, int) else f"{value:.4f}"
+
+
+def calibrated_proba(loaded, verdicts: datasets.Claims, n: int, proba):
+    """(probabilities with the score calibrated from ``n`` of the verdicts, the
+    calibration): the score moves as one desk calibration moves it, and each side's
+    levels keep their shares within the side."""
+    rows = np.random.default_rng(0).permutation(len(verdicts))[:n]
+    chosen = datasets.Claims()
+    for i in rows:
+        chosen.add(verdicts.requests[i], verdicts.levels[i])
+    records = track_records(chosen, loaded.files.get("track_records.json", {}), "honest")
+    scores = predict(loaded.pipeline, chosen, records)[:, HELD_UP_FROM:].sum(axis=1)
+    calibration = fit_calibration(logit(np.clip(scores, 1e-12, 1 - 1e-12)),
+                                  np.asarray(chosen.levels) >= HELD_UP_FROM)
+    score = proba[:, HELD_UP_FROM:].sum(axis=1)
+    new = expit(calibration.apply(logit(np.clip(score, 1e-12, 1 - 1e-12))))
+    lower = proba[:, :HELD_UP_FROM] / np.maximum(1 - score, 1e-300)[:, None]
+    upper = proba[:, HELD_UP_FROM:] / np.maximum(score, 1e-300)[:, None]
+    return np.hstack([lower * (1 - new)[:, None], upper * new[:, None]]), calibration
 
 
 def by_desk(claims: datasets.Claims, proba) -> list[dict]:
@@ -103,6 +129,9 @@ def main(argv=None) -> int:
                         help="also the figures of each desk (with --json, one JSON line each, "
                              "before the overall line)")
     parser.add_argument("--plots", type=Path, help="folder for reliability and confusion PNGs")
+    parser.add_argument("--calibrate-from", metavar="SPEC",
+                        help="calibrate on N verdicts of this spec's training split first")
+    parser.add_argument("--calibrate-n", type=int, default=300, metavar="N")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
@@ -117,7 +146,18 @@ def main(argv=None) -> int:
                     "held-out")
     proba = predict(loaded.pipeline, claims, track_records(
         claims, loaded.files.get("track_records.json", {}), args.history))
-    figures = {**quality_of(claims.levels, proba, claims.six_levels),
+    calibrated = {}
+    if args.calibrate_from:
+        try:
+            verdicts = datasets.load(args.calibrate_from, split="train")
+        except datasets.DataError as error:
+            log.error("%s", error)
+            return 2
+        if trained_on & {s["sha256"] for s in verdicts.sources}:
+            log.warning("the calibration verdicts were part of the model's training data")
+        proba, calibration = calibrated_proba(loaded, verdicts, args.calibrate_n, proba)
+        calibrated = {"calibrated_from": args.calibrate_from, **calibration.as_dict()}
+    figures = {**quality_of(claims.levels, proba, claims.six_levels), **calibrated,
                "model": loaded.version, "data": args.data, "history": args.history}
     if args.history == "row-deleaked":
         figures["leaky"] = True

@@ -169,3 +169,23 @@ def test_evaluate_side_only_verdicts_gives_the_binary_figures(capsys, trained_re
     figures = last_json(capsys)
     assert {"accuracy_2", "roc_auc_2", "brier_2", "ece_2", "n"} <= set(figures)
     assert "accuracy_6" not in figures and figures["n"] == 20
+
+
+def test_evaluate_calibrated_from_a_desks_verdicts(capsys, caplog, trained_registry,
+                                                   jsonl_files, tmp_path, make_claims,
+                                                   write_jsonl):
+    """A stricter desk (every verdict one level down) calibrates the scores down."""
+    requests, levels = make_claims(400, seed=9)
+    strict = tmp_path / "strict.jsonl"
+    write_jsonl(strict, requests, [max(0, level - 1) for level in levels])
+    plain = run_evaluate(capsys, trained_registry, jsonl_files["valid"])
+    calibrated = run_evaluate(capsys, trained_registry, jsonl_files["valid"],
+                              "--calibrate-from", f"jsonl:{strict}", "--calibrate-n", "300")
+    assert calibrated["verdicts"] == 300 and calibrated["shift"] < 0
+    assert calibrated["calibrated_from"] == f"jsonl:{strict}"
+    assert calibrated["roc_auc_2"] == pytest.approx(plain["roc_auc_2"], abs=1e-3)
+    assert calibrated["brier_2"] != plain["brier_2"]
+    with caplog.at_level(logging.WARNING):
+        run_evaluate(capsys, trained_registry, jsonl_files["valid"],
+                     "--calibrate-from", f"jsonl:{jsonl_files['train']}")
+    assert "part of the model's training data" in caplog.text

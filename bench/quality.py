@@ -1,10 +1,27 @@
-"""Quality side by side on LIAR validation, in one run, all with honest track records.
+"""Quality side by side, in one run, all with honest track records.
 
-    .venv/bin/python bench/quality.py [--liar ../shared/datasets/liar] [--registry model/registry]
+    flock /tmp/heavy.lock .venv/bin/python bench/quality.py [--liar ../shared/datasets/liar]
+        [--registry model/registry] [--no-desks]
 
-Rows: the majority class; a text-only logistic regression (word and character tf-idf);
-a metadata-only logistic regression without track record (type, role, party, state,
-venue, subjects); and the promoted model. The baselines are fitted on LIAR train only.
+First table, LIAR validation: the majority class; a text-only logistic regression (word
+and character tf-idf); a metadata-only logistic regression without track record (type,
+role, party, state, venue, subjects); and the promoted model. The baselines are fitted
+on LIAR train only.
+
+Second table, a desk's verdicts (binary figures: held up or not), over LIAR validation,
+LIAR2's test rows not in LIAR and AVeriTeC dev, each claim scored for its desk:
+
+- zero-shot: a model trained without the desk's data (for the two PolitiFact sets, no
+  PolitiFact row at all: AVeriTeC's other checkers and the Russia-Ukraine set; for
+  AVeriTeC dev, no AVeriTeC: LIAR, LIAR2-later and Russia-Ukraine);
+- calibrated from N: that model with ``model.desks.fit_calibration`` fitted on its
+  log-odds of N verdicts drawn (seed 0) from the desk's TRAINING side (LIAR train,
+  LIAR2's valid rows not in LIAR, AVeriTeC train), never the measured rows;
+- retrained with N: the zero-shot data plus the same N verdicts, with their desk;
+- the promoted model (all the training data).
+
+Eleven trainings (with 3 calibration folds, not the default model's 5): 15-25 minutes on
+two cores; run it under the heavy-work lock.
 """
 from __future__ import annotations
 
@@ -27,7 +44,11 @@ from model.pipeline import request_frame  # noqa: E402
 from model.registry import load_version  # noqa: E402
 from training import config, datasets  # noqa: E402
 from training.evaluate import predict, track_records  # noqa: E402
+from model.desks import fit_calibration  # noqa: E402
 from model.levels import HELD_UP_FROM  # noqa: E402
+from model.policy import load_policy  # noqa: E402
+from training import fitting  # noqa: E402
+from training.metrics import binary_quality  # noqa: E402
 from training.metrics import expected_calibration_error, quality  # noqa: E402
 
 COLUMNS = ("accuracy_6", "accuracy_2", "macro_f1_6", "roc_auc_2", "brier_2", "ece_2")
@@ -59,11 +80,122 @@ def baselines(train: datasets.Claims, valid: datasets.Claims) -> dict[str, np.nd
     }
 
 
+SIZES = (50, 200, 300, 1000)          # verdicts a desk has given
+BENCH_FOLDS = 3                       # calibration folds of the bench's own trainings
+RETRAINED = (50, 200, 1000)
+DESK_COLUMNS = ("accuracy_2", "roc_auc_2", "brier_2", "ece_2", "n")
+
+
+def _subset(claims: datasets.Claims, rows) -> datasets.Claims:
+    out = datasets.Claims()
+    for i in rows:
+        out.add(claims.requests[i], *((claims.levels[i], None) if claims.exact[i]
+                                      else (None, claims.levels[i] >= HELD_UP_FROM)))
+    return out
+
+
+def _without_desk(claims: datasets.Claims, desk: str) -> datasets.Claims:
+    return _subset(claims, [i for i, d in enumerate(claims.desks()) if d != desk])
+
+
+def _joined(*parts: datasets.Claims) -> datasets.Claims:
+    out = datasets.Claims()
+    for part in parts:
+        out.extend(part)
+    return out
+
+
+def _fit(claims: datasets.Claims, params: dict):
+    return fitting.fit(claims.requests, np.asarray(claims.levels), load_policy(), params,
+                       exact=np.asarray(claims.exact))
+
+
+def _scores(fitted, claims: datasets.Claims) -> np.ndarray:
+    proba = predict(fitted.pipeline, claims, track_records(claims, fitted.track_records,
+                                                           "honest"))
+    return np.clip(proba[:, HELD_UP_FROM:].sum(axis=1), 1e-12, 1 - 1e-12)
+
+
+def desk_table(liar: Path, registry: Path, show=None) -> list[tuple[str, str, dict]]:
+    """(measured set, model, binary figures) rows of the second table; ``show`` is
+    called with each row as soon as it is known."""
+    params = {**config.PARAMS, "folds": BENCH_FOLDS}
+    load = datasets.load
+    liar_train, liar2_train = load(f"liar:{liar}"), load(f"liar2:{config.LIAR2}")
+    averitec_train, ruua = load(f"averitec:{config.AVERITEC}"), load(f"ruua:{config.RUUA}")
+    measured = {"LIAR validation": (load(f"liar:{liar}", "valid"), liar_train),
+                "LIAR2 test, not in LIAR": (load(f"liar2:{config.LIAR2}", "valid"), liar2_train),
+                "AVeriTeC dev": (load(f"averitec:{config.AVERITEC}", "valid"), averitec_train)}
+    no_politifact = _joined(_without_desk(averitec_train, datasets.LIAR_DESK),
+                            _without_desk(ruua, datasets.LIAR_DESK))
+    zero_data = {"LIAR validation": no_politifact, "LIAR2 test, not in LIAR": no_politifact,
+                 "AVeriTeC dev": _joined(liar_train, liar2_train, ruua)}
+    zero_models = {}
+    promoted = None
+    rows = _Rows(show)
+    for name, (claims, desk_side) in measured.items():
+        held = np.asarray(claims.levels) >= HELD_UP_FROM
+        key = id(zero_data[name])
+        if key not in zero_models:
+            zero_models[key] = _fit(zero_data[name], params)
+        zero = zero_models[key]
+        score = _scores(zero, claims)
+        rows.append((name, "zero-shot (without the desk's data)", binary_quality(held, score)))
+        renamed = _subset(claims, range(len(claims)))
+        renamed.requests = [{**r, "desk": "a-new-desk"} for r in renamed.requests]
+        rows.append((name, "zero-shot, every claim scored for a new desk",
+                     binary_quality(held, _scores(zero, renamed))))
+        order = np.random.default_rng(0).permutation(len(desk_side))
+        side_score = _scores(zero, desk_side)
+        side_held = np.asarray(desk_side.levels) >= HELD_UP_FROM
+        for n in SIZES:
+            chosen = order[:n]
+            calibration = fit_calibration(logit(side_score[chosen]), side_held[chosen])
+            rows.append((name, f"calibrated from {n} verdicts",
+                         binary_quality(held, expit(calibration.apply(logit(score))))))
+        for n in RETRAINED:
+            fitted = _fit(_joined(zero_data[name], _subset(desk_side, order[:n])), params)
+            rows.append((name, f"retrained with {n} verdicts",
+                         binary_quality(held, _scores(fitted, claims))))
+        promoted = promoted or load_version(registry)
+        proba = predict(promoted.pipeline, claims, track_records(
+            claims, promoted.files["track_records.json"], "honest"))
+        rows.append((name, f"promoted model {promoted.version} (all training data)",
+                     binary_quality(held, proba[:, HELD_UP_FROM:].sum(axis=1))))
+    return rows
+
+
+class _Rows(list):
+    def __init__(self, show):
+        super().__init__()
+        self.show = show
+
+    def append(self, row) -> None:
+        super().append(row)
+        if self.show:
+            self.show(row)
+
+
+def print_desk_header() -> None:
+    print("\nA desk's verdicts, binary (held up or not); each claim scored for its desk\n")
+    print(f"{'measured on':26}{'model':58}" + "".join(f"{c:>11}" for c in DESK_COLUMNS),
+          flush=True)
+
+
+def print_desk_row(row) -> None:
+    name, model, figures = row
+    print(f"{name:26}{model:58}" + "".join(
+        f"{figures[c]:11d}" if c == "n" else f"{figures[c]:11.4f}" for c in DESK_COLUMNS),
+        flush=True)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--liar", type=Path, default=config.LIAR)
     parser.add_argument("--registry", type=Path, default=config.REGISTRY)
+    parser.add_argument("--no-desks", action="store_true",
+                        help="the LIAR validation table only (no training)")
     args = parser.parse_args(argv)
     train = datasets.load(f"liar:{args.liar}", "train")
     valid = datasets.load(f"liar:{args.liar}", "valid")
@@ -86,6 +218,9 @@ def main(argv=None) -> int:
     print(f"diagnostic: the full model's ECE with that mean shift removed "
           f"({shift:+.3f} log-odds, fitted on validation labels): "
           f"{expected_calibration_error(expit(logit(score) + shift), held):.4f}")
+    if not args.no_desks:
+        print_desk_header()
+        desk_table(args.liar, args.registry, show=print_desk_row)
     return 0
 
 

@@ -24,6 +24,7 @@ import numpy as np
 from scipy import sparse
 
 from .cues import claim_cues, prior_log_odds, record_shift
+from .habits import habit_values
 from .inputs import COUNT_COLUMNS
 from .levels import HELD_UP_FROM
 
@@ -305,6 +306,27 @@ def _dense_block(values_of):
     return block, many
 
 
+def _desk_block(spec: dict):
+    """A desk's own habits (model/habits.py): nothing for a desk without columns."""
+    desks = {desk: i for i, desk in enumerate(spec["desks"])}
+    types = {kind: i for i, kind in enumerate(spec["types"])}
+    scales = tuple(spec["scales"])
+    desk_column, claim_column, type_column = spec["columns"]
+
+    def block(row):
+        return habit_values(desks, types, scales, row[desk_column], row[claim_column],
+                            row[type_column])
+
+    def many(rows, weights):
+        out = np.zeros((len(rows), weights.shape[1]))
+        for i, row in enumerate(rows):
+            if row[desk_column] in desks:
+                columns, values = block(row)
+                out[i] = np.asarray(values) @ weights[columns]
+        return out
+    return block, many
+
+
 def _block(spec: dict, arrays: dict):
     kind = spec["kind"]
     if kind == "tfidf":
@@ -321,6 +343,8 @@ def _block(spec: dict, arrays: dict):
             return _dense_block(lambda row: prior_log_odds(priors, default, row["source_type"]))
         return _dense_block(lambda row: record_shift(
             priors, default, row["source_type"], [row[c] for c in COUNT_COLUMNS]))
+    if kind == "desk":
+        return _desk_block(spec)
     if kind == "passthrough":
         columns = spec["columns"]
         return _dense_block(lambda row: [float(row[c]) for c in columns])

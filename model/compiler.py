@@ -17,7 +17,7 @@ from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
 
 from .cues import CUES
 from .compiled import SPEC_FORMAT
-from .features import ClaimCues, TrackRecordPosterior, TypePrior
+from .features import ClaimCues, DeskHabits, TrackRecordPosterior, TypePrior
 from .levels import HELD_UP_FROM
 
 
@@ -50,6 +50,9 @@ def _block(name: str, transformer, columns, arrays: dict) -> dict:
                 "categories": [str(c) for c in transformer.categories_[0]]}
     if isinstance(transformer, ClaimCues):
         return {"kind": "cues", "column": columns}
+    if isinstance(transformer, DeskHabits):
+        return {"kind": "desk", "columns": list(columns), "desks": list(transformer.desks_),
+                "types": list(transformer.types_), "scales": list(transformer.scales)}
     if isinstance(transformer, (TypePrior, TrackRecordPosterior)):
         return {"kind": "type_prior" if isinstance(transformer, TypePrior) else "track_record",
                 "priors": {k: [float(a), float(b)] for k, (a, b) in
@@ -93,7 +96,7 @@ def compile_pipeline(pipeline) -> tuple[dict, dict[str, np.ndarray]]:
         blocks.append(block)
     names = [str(n) for n in features.get_feature_names_out()]
     for block in blocks:   # what a journalist reads: cue and context names from the fit
-        if block["kind"] in ("cues", "passthrough", "type_prior", "track_record"):
+        if block["kind"] in ("cues", "passthrough", "type_prior", "track_record", "desk"):
             block["names"] = [n.split("__", 1)[1] for n in
                               names[block["start"]:block["start"] + block["width"]]]
     if [b["names"] for b in blocks if b["kind"] == "cues"] not in ([], [[*CUES, "length"]]):

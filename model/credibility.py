@@ -14,7 +14,17 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression
 
 from .levels import HELD_UP_FROM, LEVELS
-from .ordinal import OrdinalLogit
+from .ordinal import OrdinalLogit, spans_of
+
+
+def _even_split(model: LogisticRegression, n_features: int) -> LogisticRegression:
+    """A side model for a side whose exact verdicts name fewer than two of its levels
+    (data whose checkers say only "held up" or not): its three levels share it evenly."""
+    model.classes_ = np.arange(HELD_UP_FROM)
+    model.coef_ = np.zeros((HELD_UP_FROM, n_features))
+    model.intercept_ = np.zeros(HELD_UP_FROM)
+    model.n_features_in_ = n_features
+    return model
 
 
 class CredibilityModel(ClassifierMixin, BaseEstimator):
@@ -25,11 +35,20 @@ class CredibilityModel(ClassifierMixin, BaseEstimator):
         self.side_model = side_model
 
     def fit(self, X, y, sample_weight=None):
-        y = np.asarray(y)
-        self.score_model_ = clone(self.score_model or OrdinalLogit()).fit(X, y, sample_weight)
+        """``y``: levels, or ``(lowest, highest)`` spans (``ordinal.spans_of``); the
+        within-side models learn only from rows whose verdict names one level."""
+        spans = spans_of(y)
+        self.score_model_ = clone(self.score_model or OrdinalLogit()).fit(X, spans,
+                                                                          sample_weight)
         side = self.side_model or LogisticRegression(C=0.1, max_iter=3000)
         self.sides_ = []
-        for mask, offset in ((y < HELD_UP_FROM, 0), (y >= HELD_UP_FROM, HELD_UP_FROM)):
+        exact = spans[:, 0] == spans[:, 1]
+        y = spans[:, 0]
+        for mask, offset in ((exact & (y < HELD_UP_FROM), 0),
+                             (exact & (y >= HELD_UP_FROM), HELD_UP_FROM)):
+            if len(np.unique(y[mask])) < 2:
+                self.sides_.append(_even_split(clone(side), X.shape[1]))
+                continue
             weights = None if sample_weight is None else np.asarray(sample_weight)[mask]
             self.sides_.append(clone(side).fit(X[mask], y[mask] - offset, sample_weight=weights))
         self.classes_ = np.arange(len(LEVELS))

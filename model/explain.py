@@ -97,7 +97,11 @@ def factors(compiled, row: dict, request: dict, contributions, features, policy:
     kind = sum(float(contributions[index[b]]) for b in ("source_type", "type_prior"))
     out.append((described.pop("source_type"), kind, "learned"))
     for block, label in described.items():
-        out.append((label, float(contributions[index[block]]), "learned"))
+        if block in index:   # a text block the training data had no terms for is dropped
+            out.append((label, float(contributions[index[block]]), "learned"))
+    if "desk" in index:   # zero, and so not shown, for a desk training never saw
+        out.append((f"{row['desk']}'s own habits (its base rate, and the wordings and kinds "
+                    "of source it checks)", float(contributions[index["desk"]]), "learned"))
     columns, values, blocks = features
     inputs = blocks == index["context"]
     for column, value in zip(columns[inputs], values[inputs]):

@@ -9,7 +9,8 @@ import math
 
 from .levels import LEVELS
 
-TEXT_COLUMNS = ("claim", "source_type", "role", "affiliation", "region", "channel", "topic")
+TEXT_COLUMNS = ("claim", "source_type", "role", "affiliation", "region", "channel", "topic",
+                "desk")
 CONTEXT_COLUMNS = ("party_to_event", "relay_hops", "first_hand", "corroborations",
                    "evidence_attached", "evidence_verified")
 COUNT_COLUMNS = tuple(f"record_{level}" for level in LEVELS)
@@ -51,6 +52,8 @@ def to_row(request: dict, source_type: str, track_record: dict | None = None) ->
         "region": region,
         "channel": _text(context.get("channel")),
         "topic": _text(context.get("topic")).lower(),
+        # The desk the claim is scored for: its own habits (model/habits.py), none if absent.
+        "desk": _text(request.get("desk")),
         "party_to_event": float(bool(context.get("party_to_event"))),
         "relay_hops": float(relay_hops(context)),
         "first_hand": float(bool(context.get("first_hand"))),

@@ -4,6 +4,11 @@ One latent score ``eta = X @ coef_`` and increasing cut points ``cutpoints_``:
 ``P(level <= k | x) = sigmoid(cutpoints_[k] - eta)``. A weight moves the latent score
 and all the level probabilities follow, which is what keeps an explanation exact.
 
+A verdict may name a span of levels rather than one (a checker that says only "held
+up" or "did not"): ``fit`` takes ``y`` as levels, or as ``(lowest, highest)`` pairs, and
+such a row's likelihood is ``P(lowest <= level <= highest)``
+``= F(cut[highest] - eta) - F(cut[lowest - 1] - eta)`` (interval censoring).
+
 Bounds give the monotone guarantees (a feature that may only lower credibility gets
 ``(None, 0)``); ``fixed`` pins a weight to a house-policy value; ``prior`` centres a
 feature's L2 penalty on a policy value instead of zero.
@@ -19,6 +24,16 @@ from sklearn.utils.validation import check_is_fitted
 
 def _log_sigmoid(z):
     return -np.logaddexp(0.0, -z)
+
+
+def spans_of(y) -> np.ndarray:
+    """``(lowest, highest)`` level of each row: levels become spans of one level."""
+    y = np.asarray(y, dtype=np.int64)
+    if y.ndim == 1:
+        return np.column_stack([y, y])
+    if y.ndim != 2 or y.shape[1] != 2:
+        raise ValueError("y must be levels or (lowest, highest) pairs")
+    return y
 
 
 class OrdinalLogit(ClassifierMixin, BaseEstimator):
@@ -61,13 +76,16 @@ class OrdinalLogit(ClassifierMixin, BaseEstimator):
         cuts = self._cuts(raw)
         eta = X @ coef
         k = self.n_levels
-        upper = np.where(y < k - 1, cuts[np.minimum(y, k - 2)], np.inf) - eta
-        lower = np.where(y > 0, cuts[np.maximum(y - 1, 0)], -np.inf) - eta
+        lo, hi = y[:, 0], y[:, 1]
+        has_up, has_lo = hi < k - 1, lo > 0
+        upper = np.where(has_up, cuts[np.minimum(hi, k - 2)], np.inf) - eta
+        lower = np.where(has_lo, cuts[np.maximum(lo - 1, 0)], -np.inf) - eta
 
-        # log p = log(F(upper) - F(lower)), and its derivatives w.r.t. upper/lower.
-        top, bottom = y == k - 1, y == 0
-        mid = ~(top | bottom)
-        logp = np.empty_like(eta)
+        # log p = log(F(upper) - F(lower)), and its derivatives w.r.t. upper/lower. A row
+        # whose span is every level says nothing (log p = 0).
+        bottom, top = has_up & ~has_lo, has_lo & ~has_up
+        mid = has_up & has_lo
+        logp = np.zeros_like(eta)
         d_up = np.zeros_like(eta)
         d_lo = np.zeros_like(eta)
         logp[bottom] = _log_sigmoid(upper[bottom])
@@ -86,8 +104,8 @@ class OrdinalLogit(ClassifierMixin, BaseEstimator):
         d_eta = (w * (d_up + d_lo)) / total  # d(loss)/d(eta) = -(-(d_up + d_lo))
         grad_coef = X.T @ d_eta
         d_cut = np.zeros(k - 1)
-        np.add.at(d_cut, np.minimum(y, k - 2)[y < k - 1], -(w * d_up)[y < k - 1] / total)
-        np.add.at(d_cut, np.maximum(y - 1, 0)[y > 0], -(w * d_lo)[y > 0] / total)
+        np.add.at(d_cut, hi[has_up], -(w * d_up)[has_up] / total)
+        np.add.at(d_cut, (lo - 1)[has_lo], -(w * d_lo)[has_lo] / total)
         # chain rule through cuts = raw0 + cumsum(exp(raw[1:]))
         grad_raw = np.empty(k - 1)
         tail = np.cumsum(d_cut[::-1])[::-1]
@@ -108,9 +126,9 @@ class OrdinalLogit(ClassifierMixin, BaseEstimator):
 
     def fit(self, X, y, sample_weight=None):
         X = sparse.csr_matrix(X, dtype=np.float64)
-        y = np.asarray(y, dtype=np.int64)
-        if y.min() < 0 or y.max() >= self.n_levels:
-            raise ValueError(f"levels must lie in 0..{self.n_levels - 1}")
+        y = spans_of(y)
+        if y.min() < 0 or y.max() >= self.n_levels or (y[:, 0] > y[:, 1]).any():
+            raise ValueError(f"levels must lie in 0..{self.n_levels - 1}, lowest first")
         n_features = X.shape[1]
         weights = (np.ones(len(y)) if sample_weight is None
                    else np.asarray(sample_weight, dtype=np.float64))
@@ -126,7 +144,8 @@ class OrdinalLogit(ClassifierMixin, BaseEstimator):
                              [lo if lo is not None else -np.inf for lo, _ in coef_bounds],
                              [hi if hi is not None else np.inf for _, hi in coef_bounds])
         # Start the cut points at the empirical cumulative log-odds.
-        cum = np.cumsum(np.bincount(y, weights=weights, minlength=self.n_levels))[:-1]
+        # Rows with a span count at its lowest level, for this starting point only.
+        cum = np.cumsum(np.bincount(y[:, 0], weights=weights, minlength=self.n_levels))[:-1]
         cum = np.clip(cum / weights.sum(), 1e-3, 1 - 1e-3)
         start_cuts = np.log(cum / (1 - cum))
         start_cuts = np.maximum.accumulate(start_cuts + np.arange(self.n_levels - 1) * 1e-3)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from sklearn.base import clone
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import Pipeline
 
 from .features import TRACK_RECORD_BOUNDS, TYPE_PRIOR_BOUNDS, build_features
@@ -55,6 +57,18 @@ def assemble(features, model: OrdinalLogit) -> Pipeline:
 
 def new_features(policy: Policy, params: dict | None = None):
     return build_features(type_priors(policy), params)
+
+
+def drop_empty_text_blocks(features, data: pd.DataFrame):
+    """Drop the text blocks with no term to learn in this data (data without roles or
+    topics, such as AVeriTeC's): a vectorizer refuses an empty vocabulary."""
+    for name, transformer, column in features.transformers:
+        if isinstance(transformer, TfidfVectorizer) and name not in ("words", "chars"):
+            try:
+                clone(transformer).fit(data[column])
+            except ValueError:
+                features.set_params(**{name: "drop"})
+    return features
 
 
 def slim(pipeline: Pipeline) -> Pipeline:

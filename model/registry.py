@@ -48,6 +48,7 @@ TRUSTED_TYPES: tuple[str, ...] = (
     "model.credibility.CredibilityModel",
     "model.features.ClaimCues",
     "model.features.ClaimNgrams",
+    "model.features.DeskHabits",
     "model.features.TrackRecordPosterior",
     "model.features.TypePrior",
 )

@@ -16,10 +16,11 @@ from scipy.special import expit
 from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
-from model.levels import HELD_UP_FROM
+from model.levels import HELD_UP_FROM, spans
 from model.credibility import CredibilityModel
 from model.ordinal import OrdinalLogit
-from model.pipeline import assemble, constraints, new_features, request_frame, slim
+from model.pipeline import (assemble, constraints, drop_empty_text_blocks, new_features,
+                            request_frame, slim)
 from model.policy import Policy
 
 from .history import count_by_source, fold_ids, lookup, out_of_fold
@@ -35,23 +36,25 @@ class Fitted:
     calibration: dict            # {"scale": a, "shift": c}
 
 
-def _fit_once(requests, levels, records, policy: Policy, params: dict, weights=None):
+def _fit_once(requests, levels, records, policy: Policy, params: dict, weights=None,
+              exact=None):
     # One BLAS thread: sums in a fixed order, so the weights do not depend on the machine's
     # core count or on which process runs the fit.
     with threadpool_limits(1):
-        return _fit_single_threaded(requests, levels, records, policy, params, weights)
+        return _fit_single_threaded(requests, levels, records, policy, params, weights, exact)
 
 
-def _fit_single_threaded(requests, levels, records, policy, params, weights):
-    features = new_features(policy, params.get("features"))
-    X = features.fit_transform(request_frame(requests, records))
+def _fit_single_threaded(requests, levels, records, policy, params, weights, exact):
+    data = request_frame(requests, records)
+    features = drop_empty_text_blocks(new_features(policy, params.get("features")), data)
+    X = features.fit_transform(data)
     names = features.get_feature_names_out()
     bounds, fixed, prior, learned = constraints(names, policy, X)
     model = CredibilityModel(
         OrdinalLogit(alpha=params.get("alpha", 6.0), bounds=bounds, fixed=fixed, prior=prior,
                      max_iter=params.get("max_iter", 500)),
         LogisticRegression(C=params.get("side_C", 0.1), max_iter=3000))
-    model.fit(X, levels, sample_weight=weights)
+    model.fit(X, spans(levels, exact), sample_weight=weights)
     return assemble(features, model), learned
 
 
@@ -60,36 +63,40 @@ def _score_logit(pipeline, frame) -> np.ndarray:
         pipeline.named_steps["features"].transform(frame))
 
 
-def _held_out_logits(requests, levels, folds, f, policy, params, weights):
+def _held_out_logits(requests, levels, folds, f, policy, params, weights, exact):
     """Score log-odds of fold ``f`` from a model fitted on the other folds."""
     train, held = np.flatnonzero(folds != f), np.flatnonzero(folds == f)
     sub = [requests[i] for i in train]
     inner = fold_ids(len(train), int(folds.max()) + 1, params.get("seed", 0) + 1 + f)
     pipeline, _ = _fit_once(sub, levels[train], out_of_fold(sub, levels[train], inner),
-                            policy, params, None if weights is None else weights[train])
+                            policy, params, None if weights is None else weights[train],
+                            None if exact is None else exact[train])
     held_requests = [requests[i] for i in held]
     known = count_by_source(sub, levels[train])
     return held, _score_logit(pipeline, request_frame(held_requests,
                                                       lookup(held_requests, known)))
 
 
-def _fit_all(requests, levels, folds, policy, params, weights):
+def _fit_all(requests, levels, folds, policy, params, weights, exact):
     """The shipped fit: every training row, its track record counted out of fold."""
     return _fit_once(requests, levels, out_of_fold(requests, levels, folds), policy, params,
-                     weights)
+                     weights, exact)
 
 
 def fit(requests: list[dict], levels, policy: Policy, params: dict, weights=None,
-        progress=None) -> Fitted:
+        progress=None, exact=None) -> Fitted:
+    """``exact`` (default: all True) marks the verdicts that name a level; the others
+    name only a side, and ``levels`` holds the middle level of that side."""
     levels = np.asarray(levels)
+    exact = None if exact is None else np.asarray(exact, dtype=bool)
     n_folds, seed = params.get("folds", 5), params.get("seed", 0)
     folds = fold_ids(len(requests), n_folds, seed)
     oof = np.zeros(len(requests))
     # The calibration folds and the final fit are independent: run them on every core.
     # Results are placed by fold, so the outcome does not depend on which finishes first.
-    tasks = [delayed(_held_out_logits)(requests, levels, folds, f, policy, params, weights)
-             for f in range(n_folds)]
-    tasks.append(delayed(_fit_all)(requests, levels, folds, policy, params, weights))
+    tasks = [delayed(_held_out_logits)(requests, levels, folds, f, policy, params, weights,
+                                       exact) for f in range(n_folds)]
+    tasks.append(delayed(_fit_all)(requests, levels, folds, policy, params, weights, exact))
     pipeline = learned = None
     jobs = Parallel(n_jobs=params.get("n_jobs", 2), return_as="generator")(tasks)
     for done, result in enumerate(jobs, start=1):

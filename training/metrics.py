@@ -17,6 +17,29 @@ def reliability_table(score, held, bins: int = 10) -> list[dict]:
             for b in range(bins) if (which == b).any()]
 
 
+BINARY = ("accuracy_2", "roc_auc_2", "brier_2", "ece_2", "n")
+
+
+def binary_quality(held, score) -> dict:
+    """The figures of P(held up) against whether each claim held up."""
+    held, score = np.asarray(held, dtype=bool), np.asarray(score, dtype=float)
+    return {
+        "accuracy_2": float(accuracy_score(held, score >= 0.5)),
+        "roc_auc_2": float(roc_auc_score(held, score)) if 0 < held.sum() < len(held) else None,
+        "brier_2": float(brier_score_loss(held, score)) if len(held) else None,
+        "ece_2": expected_calibration_error(score, held),
+        "n": int(len(held)),
+    }
+
+
+def quality_of(levels, proba, six_levels: bool = True) -> dict:
+    """``quality`` where every verdict names a level, else the binary figures only."""
+    if six_levels:
+        return quality(levels, proba)
+    return binary_quality(np.asarray(levels) >= HELD_UP_FROM,
+                          np.asarray(proba)[:, HELD_UP_FROM:].sum(axis=1))
+
+
 def quality(levels, proba) -> dict:
     levels, proba = np.asarray(levels), np.asarray(proba)
     score = proba[:, HELD_UP_FROM:].sum(axis=1)

@@ -1,7 +1,8 @@
 """Retrain on the base data plus fact-checkers' verdicts; promote only through a gate.
 
     python -m training.retrain [--database-url URL] [--registry DIR] [--base SPEC ...]
-        [--policy FILE] [--seed N] [--holdout 0.2] [--json] [--dry-run]
+        [--policy FILE] [--seed N] [--holdout 0.2] [--min-desk-verdicts 50] [--json]
+        [--dry-run]
 
 Exports every verdict from the service's database (``--database-url``, default: what the
 service reads, ``DATABASE_URL`` or ``var/service.db``) and splits it by seed: a verdict is
@@ -12,8 +13,11 @@ on the base specs (default: LIAR) plus the verdicts' training part, older verdic
 weighing less by the policy's ``half_life_days``. The candidate and the promoted model
 are then scored on the same held-out data (the LIAR validation split plus the held-out
 verdicts), each with honest track records from its own training counts, and the
-candidate is promoted only when no figure in TOLERANCES is worse beyond its tolerance;
-with no promoted model (or one that no longer loads), a candidate that trains is
+candidate is promoted only when no figure in TOLERANCES is worse beyond its tolerance,
+there and, separately, on the base data's held-out claims and on the held-out verdicts
+of each desk that has at least ``--min-desk-verdicts`` of them (no desk worse beyond
+tolerance: a candidate that helps one desk by hurting another is refused); with no
+promoted model (or one that no longer loads), a candidate that trains is
 promoted. The decision, with both models' figures, the tolerances, the reasons and the
 data's sha256s, is saved as ``decision.json`` in the candidate's version folder.
 
@@ -43,7 +47,7 @@ from service.config import database_url
 
 from . import config, datasets, export, train
 from .evaluate import predict, track_records
-from .metrics import quality
+from .metrics import quality, quality_of
 
 log = logging.getLogger("training.retrain")
 
@@ -54,6 +58,8 @@ TOLERANCES = {
     "ece_2": ("lower", 0.01),          # calibration of the score
     "accuracy_6": ("higher", 0.01),    # six-level accuracy
 }
+# A desk is judged on its own held-out verdicts once it has at least this many.
+MIN_DESK_VERDICTS = 50
 # Resamples of the held-out rows behind the standard errors reported beside each figure.
 BOOTSTRAP_ROUNDS = 200
 # Differences this small are rounding, not a change in the model.
@@ -109,7 +115,8 @@ def figures(claims: datasets.Claims, proba) -> dict | None:
     return None if proba is None else quality(claims.levels, proba)
 
 
-def paired_noise(levels, candidate, current, rounds: int = BOOTSTRAP_ROUNDS) -> dict:
+def paired_noise(levels, candidate, current, rounds: int = BOOTSTRAP_ROUNDS,
+                 six_levels: bool = True) -> dict:
     """Bootstrap standard error of (candidate - current) for each gated figure.
 
     Both models are scored on the same resampled rows, so this is the noise of the
@@ -119,9 +126,10 @@ def paired_noise(levels, candidate, current, rounds: int = BOOTSTRAP_ROUNDS) -> 
     differences = {name: [] for name in TOLERANCES}
     for _ in range(rounds):
         rows = rng.integers(0, len(levels), len(levels))
-        new, old = quality(levels[rows], candidate[rows]), quality(levels[rows], current[rows])
+        new = quality_of(levels[rows], candidate[rows], six_levels)
+        old = quality_of(levels[rows], current[rows], six_levels)
         for name, values in differences.items():
-            if new[name] is not None and old[name] is not None:
+            if new.get(name) is not None and old.get(name) is not None:
                 values.append(new[name] - old[name])
     return {name: float(np.std(values, ddof=1)) if len(values) > 1 else None
             for name, values in differences.items()}
@@ -152,6 +160,38 @@ def gate(candidate: dict | None, current: dict, noise: dict | None = None
         else:
             reasons.append(f"{text}: not worse{spread}")
     return promoted, reasons
+
+
+def judged_part(claims: datasets.Claims, rows, candidate, current) -> dict:
+    """Both models' figures on some rows of the held-out claims, and the gate's verdict."""
+    rows = np.asarray(rows, dtype=np.intp)
+    levels = [claims.levels[i] for i in rows]
+    exact = all(claims.exact[i] for i in rows)
+    new, old = (quality_of(levels, p[rows], exact) for p in (candidate, current))
+    noise = paired_noise(levels, candidate[rows], current[rows], six_levels=exact) \
+        if len(rows) > 1 else None
+    promoted, reasons = gate(new, old, noise)
+    return {"n": int(len(rows)), "promoted": promoted, "reasons": reasons,
+            "candidate": new, "current": old}
+
+
+def desk_gates(held: datasets.Claims, candidate, current,
+               min_verdicts: int = MIN_DESK_VERDICTS) -> dict:
+    """Per desk of the held-out verdicts: judged on its own rows when it has at least
+    ``min_verdicts`` of them, else counted only. ``candidate``/``current``: both models'
+    probabilities on ``held``'s rows."""
+    desks = np.array(held.desks())
+    out = {}
+    for desk in sorted(set(desks)):
+        rows = np.flatnonzero(desks == desk)
+        name = desk or "(no desk)"
+        if len(rows) < min_verdicts:
+            out[name] = {"n": int(len(rows)), "judged": False,
+                         "reasons": [f"{len(rows)} held-out verdicts, fewer than the "
+                                     f"{min_verdicts} a desk needs to be judged on its own"]}
+        else:
+            out[name] = {"judged": True, **judged_part(held, rows, candidate, current)}
+    return out
 
 
 def _current(registry: Path) -> tuple[LoadedVersion | None, str]:
@@ -200,27 +240,45 @@ def _training_data(lines: list[dict], base: list[str], seed: int, holdout: float
 
 
 def _decide(candidate: LoadedVersion, current: LoadedVersion | None, missing: str,
-            valid: datasets.Claims, held: datasets.Claims) -> dict:
-    """Both models on the same held-out claims (the verdicts last), and the gate's verdict."""
+            valid: datasets.Claims, held: datasets.Claims,
+            min_desk_verdicts: int = MIN_DESK_VERDICTS) -> dict:
+    """Both models on the same held-out claims (the verdicts last), and the gate's verdict:
+    over all of them, on the base data's part, and on each desk's verdicts."""
     proba = {"candidate": held_out_proba(candidate, valid),
              "current": held_out_proba(current, valid)}
     metrics = {name: figures(valid, p) for name, p in proba.items()}
-    noise = None
+    noise, base, desks = None, None, {}
     if current is None:
         promoted, reasons = True, [f"{missing}: a candidate that trains is promoted"]
     else:
         if len(valid) > 1:
             noise = paired_noise(valid.levels, proba["candidate"], proba["current"])
         promoted, reasons = gate(metrics["candidate"], metrics["current"], noise)
+        n_base = len(valid) - len(held)
+        if n_base and len(held):
+            base = judged_part(valid, range(n_base), proba["candidate"], proba["current"])
+            if not base["promoted"]:
+                promoted = False
+                reasons.insert(0, f"base data: {base['reasons'][0]}")
+        if len(held):
+            desks = desk_gates(held, proba["candidate"][-len(held):],
+                               proba["current"][-len(held):], min_desk_verdicts)
+            for desk, entry in desks.items():
+                if entry["judged"] and not entry["promoted"]:
+                    promoted = False
+                    reasons.insert(0, f"desk {desk}: {entry['reasons'][0]}")
     sliced = {name: None if p is None or not len(held) else quality(held.levels, p[-len(held):])
               for name, p in proba.items()}
     return {"promoted": promoted, "reasons": reasons, "metrics": metrics,
             "bootstrap_standard_errors": noise, "verdict_slice_metrics": sliced,
+            "base_metrics": base, "desk_metrics": desks,
+            "min_desk_verdicts": min_desk_verdicts,
             "current_version": current.version if current else None}
 
 
 def retrain(database_url: str, registry: Path, base: list[str], policy_path: Path,
-            params: dict, holdout: float, dry_run: bool = False) -> dict:
+            params: dict, holdout: float, dry_run: bool = False,
+            min_desk_verdicts: int = MIN_DESK_VERDICTS) -> dict:
     """Train, evaluate, decide; save (and maybe promote) unless a dry run. The decision."""
     registry = Path(registry)
     log.info("tolerances: %s", tolerances_text())
@@ -235,7 +293,8 @@ def retrain(database_url: str, registry: Path, base: list[str], policy_path: Pat
                                     weights=weights, extra_valid=held)
         candidate = load_version(work / "candidate", version)
         decision = {"version": version if dry_run else _free_name(registry, version),
-                    **_decide(candidate, *_current(registry), valid, held)}
+                    **_decide(candidate, *_current(registry), valid, held,
+                              min_desk_verdicts)}
         decision.update({
             "tolerances": {name: {"better": better, "allowed_worse_by": allowed}
                            for name, (better, allowed) in TOLERANCES.items()},
@@ -283,26 +342,30 @@ def main(argv=None) -> int:
                              "$DATABASE_URL, else the service's own default, %(default)s)")
     parser.add_argument("--registry", type=Path, default=config.REGISTRY)
     parser.add_argument("--base", action="append",
-                        help=f"liar:PATH or jsonl:FILE (repeatable; default liar:{config.LIAR})")
+                        help="a training data spec (repeatable; default: config.TRAINING_DATA)")
     parser.add_argument("--policy", type=Path, default=config.POLICY)
     parser.add_argument("--seed", type=int, default=config.PARAMS["seed"],
                         help="fixes the verdicts' split and the training folds")
     parser.add_argument("--holdout", type=_share, default=0.2,
                         help="share of the verdicts held out for the comparison")
+    parser.add_argument("--min-desk-verdicts", type=int, default=MIN_DESK_VERDICTS,
+                        help="held-out verdicts a desk needs to be judged on its own")
     parser.add_argument("--dry-run", action="store_true", help="decide, but save nothing")
     parser.add_argument("--json", action="store_true", help="end with one JSON line")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
-        decision = retrain(args.database_url, args.registry, args.base or [f"liar:{config.LIAR}"],
+        decision = retrain(args.database_url, args.registry,
+                           args.base or list(config.TRAINING_DATA),
                            args.policy, {**config.PARAMS, "seed": args.seed}, args.holdout,
-                           args.dry_run)
+                           args.dry_run, args.min_desk_verdicts)
     except (export.DatabaseError, datasets.DataError, ArtifactError, PolicyError,
             yaml.YAMLError, OSError) as error:
         log.error("%s", error)
         return 2
     if args.json:
-        keys = ("version", "promoted", "reasons", "metrics", "current_version", "dry_run")
+        keys = ("version", "promoted", "reasons", "metrics", "desk_metrics", "current_version",
+                "dry_run")
         print(json.dumps({key: decision[key] for key in keys}), flush=True)
     else:
         print(decision["version"], "promoted" if decision["promoted"] else "not promoted",

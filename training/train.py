@@ -1,12 +1,17 @@
 """Train a model version and save it to the registry.
 
-    python -m training.train --data liar:../shared/datasets/liar [--data jsonl:FILE ...]
-        --registry model/registry [--promote] [--policy model/policy.yaml]
+    python -m training.train [--data SPEC ...] --registry model/registry [--promote]
+        [--policy model/policy.yaml]
 
-Trains on the training split of each spec (a LIAR folder's train.tsv, every JSONL row),
-checks the result on LIAR's validation split (never fitted on) with honest track records,
-and saves the pipeline, its card, the policy it was trained under and the per-source
-verdict counts it learned from. ``--promote`` makes it the version the service loads.
+Trains on the training split of each spec, each row with its desk (a LIAR folder's
+train.tsv, LIAR2's valid rows not in LIAR, AVeriTeC's train.json, the Russia-Ukraine
+claims, every JSONL row; default: ``config.TRAINING_DATA``, all four public sets).
+AVeriTeC's dev.json and LIAR2's test.csv are refused: they are where the model is
+measured. Checks the result on LIAR's validation split (never fitted on) with honest
+track records, and, for each AVeriTeC or LIAR2 folder trained on, on its measured
+claims (the card's ``metrics.measured``); saves the pipeline, its card, the policy it
+was trained under and the per-source verdict counts it learned from. ``--promote``
+makes it the version the service loads.
 """
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ import datetime
 import json
 import logging
 import subprocess
+from collections import Counter
 import sys
 import time
 from pathlib import Path
@@ -28,7 +34,7 @@ from model.registry import ArtifactError, promote, save_version
 
 from . import config, datasets, fitting
 from .evaluate import predict, track_records
-from .metrics import quality
+from .metrics import quality, quality_of
 
 log = logging.getLogger("training.train")
 
@@ -57,6 +63,19 @@ def load_data(specs: list[str]) -> tuple[datasets.Claims, datasets.Claims]:
     return train, valid
 
 
+def measured_claims(specs: list[str]) -> dict[str, datasets.Claims]:
+    """The measured claims of each AVeriTeC or LIAR2 folder among the specs."""
+    out = {}
+    for spec in specs:
+        kind, _, location = spec.partition(":")
+        if kind in MEASURED_NAMES and Path(location).is_dir():
+            out[MEASURED_NAMES[kind]] = datasets.load(spec, split="valid")
+    return out
+
+
+MEASURED_NAMES = {"averitec": "averitec dev", "liar2": "liar2 test not in liar"}
+
+
 def train(specs: list[str], registry: Path, policy_path: Path, params: dict,
           weights=None, extra_valid: datasets.Claims | None = None) -> tuple[str, dict]:
     """Fit, evaluate and save one version; returns (version, card)."""
@@ -69,7 +88,8 @@ def train(specs: list[str], registry: Path, policy_path: Path, params: dict,
     started = time.perf_counter()
     with tqdm(total=params["folds"] + 1, desc="fitting", unit="fit", disable=None) as bar:
         fitted = fitting.fit(train_claims.requests, np.asarray(train_claims.levels), policy,
-                             params, weights, progress=lambda done, total: bar.update(1))
+                             params, weights, progress=lambda done, total: bar.update(1),
+                             exact=np.asarray(train_claims.exact))
     seconds = time.perf_counter() - started
     metrics = {}
     if len(valid):
@@ -77,13 +97,22 @@ def train(specs: list[str], registry: Path, policy_path: Path, params: dict,
                                                               "honest"))
         metrics = quality(valid.levels, proba)
         log.info("validation: %s", json.dumps({k: round(v, 4) for k, v in metrics.items()}))
+    measured = {}
+    for name, claims in measured_claims(specs).items():
+        proba = predict(fitted.pipeline, claims, track_records(claims, fitted.track_records,
+                                                               "honest"))
+        measured[name] = quality_of(claims.levels, proba, claims.six_levels)
+        log.info("%s: %s", name, json.dumps({k: round(v, 4) for k, v in measured[name].items()
+                                             if v is not None}))
     slug = "-".join(sorted({s["spec"].split(":")[0] for s in train_claims.sources}))
     card = {
         "created_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "data_slug": slug,
         "data": {"train": train_claims.sources, "validation": valid.sources},
         "training_rows": len(train_claims),
-        "metrics": {"validation": metrics, "track_records": "honest: training counts only"},
+        "metrics": {"validation": metrics, "measured": measured,
+                    "track_records": "honest: training counts only"},
+        "desks": dict(sorted(Counter(train_claims.desks()).items())),
         "policy_version": policy.version,
         "params": params,
         "calibration": fitted.calibration,
@@ -102,14 +131,16 @@ def train(specs: list[str], registry: Path, policy_path: Path, params: dict,
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.train", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", action="append", help="liar:PATH or jsonl:FILE (repeatable)")
+    parser.add_argument("--data", action="append",
+                        help="liar:PATH, liar2:DIR, averitec:DIR, ruua:PATH or jsonl:FILE "
+                             "(repeatable; default: the four public sets of config.TRAINING_DATA)")
     parser.add_argument("--registry", type=Path, default=config.REGISTRY)
     parser.add_argument("--policy", type=Path, default=config.POLICY)
     parser.add_argument("--promote", action="store_true", help="make it the served version")
     parser.add_argument("--seed", type=int, default=config.PARAMS["seed"])
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    specs = args.data or [f"liar:{config.LIAR}"]
+    specs = args.data or list(config.TRAINING_DATA)
     try:
         version, _ = train(specs, args.registry, args.policy, {**config.PARAMS, "seed": args.seed})
         if args.promote:

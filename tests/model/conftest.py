@@ -85,3 +85,30 @@ def scorer(model_registry):
     """The synthetic model, loaded as the service loads one (overrides tests/conftest.py's)."""
     from model.scoring import Scorer
     return Scorer.load(model_registry)
+
+
+@pytest.fixture(scope="session")
+def desk_claims():
+    """(requests, levels): 900 synthetic claims of three desks (desk-c rare), seed 3."""
+    return synthetic.make_claims(900, seed=3, desks=True)
+
+
+@pytest.fixture(scope="session")
+def desk_registry(tmp_path_factory, desk_claims, raw_policy, small_params):
+    """A registry whose CURRENT version learned the desks' own habits."""
+    from model.policy import parse_policy
+    from model.registry import promote, save_version
+    from training.fitting import fit
+
+    requests, levels = desk_claims
+    fitted = fit(requests, np.asarray(levels), parse_policy(raw_policy), small_params)
+    folder = tmp_path_factory.mktemp("desk-registry")
+    card = {"data_slug": "synthetic-desks", "training_rows": len(requests),
+            "metrics": {"validation": {}}, "params": small_params,
+            "policy_version": parse_policy(raw_policy).version,
+            "calibration": fitted.calibration, "learned_modifiers": fitted.learned_modifiers,
+            "desks": {"desk-a": 1, "desk-b": 1}}
+    promote(folder, save_version(folder, fitted.pipeline, card,
+                                 {"track_records.json": fitted.track_records,
+                                  "policy.json": raw_policy}))
+    return folder

@@ -58,8 +58,18 @@ CHANNELS = ["interview", "press release", "tweet", "speech", "tv ad", "newslette
 CUTS = (-2.0, -1.0, -0.2, 0.6, 1.6)
 
 
-def make_claims(n: int = 600, seed: int = 0) -> tuple[list[dict], list[int]]:
-    """(requests, levels 0..5), deterministic by seed."""
+# desk -> (its base-rate shift on the latent score, cue words it alone punishes): desk-b
+# is stricter than desk-a and rates claims that attribute ("report", "according") down;
+# desk-c is rare.
+DESKS = {"desk-a": (0.0, {}), "desk-b": (-1.2, {"report": -2.5, "according": -2.5}),
+         "desk-c": (0.5, {})}
+DESK_SHARES = (0.5, 0.45, 0.05)
+
+
+def make_claims(n: int = 600, seed: int = 0,
+                desks: bool = False) -> tuple[list[dict], list[int]]:
+    """(requests, levels 0..5), deterministic by seed; with ``desks`` each claim has a
+    desk of DESKS whose habits move its verdict."""
     rng = np.random.default_rng(seed)
     cue_words = list(GOOD_WORDS) + list(BAD_WORDS)
     requests, levels = [], []
@@ -74,6 +84,11 @@ def make_claims(n: int = 600, seed: int = 0) -> tuple[list[dict], list[int]]:
         rng.shuffle(words)
         latent = reliability + sum(GOOD_WORDS.get(w, 0.0) + BAD_WORDS.get(w, 0.0)
                                    for w in chosen) + rng.logistic(0, 0.6)
+        desk = None
+        if desks:
+            desk = str(rng.choice(list(DESKS), p=DESK_SHARES))
+            shift, punished = DESKS[desk]
+            latent += shift + sum(punished.get(w, 0.0) for w in chosen)
         level = int(np.searchsorted(CUTS, latent))
         topics = list(rng.choice(TOPICS, rng.integers(1, 3), replace=False))
         source = {"name": name, "type": kind, "role": role, "affiliation": affiliation,
@@ -82,6 +97,7 @@ def make_claims(n: int = 600, seed: int = 0) -> tuple[list[dict], list[int]]:
             "claim": " ".join(words).capitalize() + ".",
             "source": {k: v for k, v in source.items() if v},
             "context": {"channel": str(rng.choice(CHANNELS)), "topic": ",".join(topics)},
+            **({"desk": desk} if desk else {}),
         })
         levels.append(level)
     return requests, levels
@@ -90,7 +106,7 @@ def make_claims(n: int = 600, seed: int = 0) -> tuple[list[dict], list[int]]:
 def write_jsonl(path, requests, levels) -> None:
     with open(path, "w", encoding="utf-8") as handle:
         for request, level in zip(requests, levels):
-            handle.write(json.dumps({**request, "verdict": LEVELS[level]}) + "\n")
+            handle.write(json.dumps({**request, "verdict": LEVELS[level]}) + "\n")   # desk kept
 
 
 # -- hypothesis strategies over requests, records and edits ---------------------------

@@ -29,6 +29,26 @@ def write_jsonl():
 
 
 @pytest.fixture(scope="session")
+def desk_registry(tmp_path_factory, small_params):
+    """(registry, valid.jsonl): a version trained by training.train on 900 synthetic
+    claims of three desks, and 300 more of them held out."""
+    from model.registry import promote
+    from training import config, train
+
+    folder = tmp_path_factory.mktemp("desk-registry")
+    files = {}
+    for split, n, seed in (("train", 900, 3), ("valid", 300, 4)):
+        files[split] = folder / f"{split}.jsonl"
+        synthetic.write_jsonl(files[split], *synthetic.make_claims(n, seed=seed, desks=True))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(train, "code_revision", lambda: "test")   # no git from the tests
+        version, _ = train.train([f"jsonl:{files['train']}"], folder / "registry",
+                                 config.POLICY, small_params)
+    promote(folder / "registry", version)
+    return folder / "registry", files["valid"]
+
+
+@pytest.fixture(scope="session")
 def jsonl_files(tmp_path_factory):
     """{"train": path, "valid": path}: 500 and 200 synthetic claims in the export format."""
     folder = tmp_path_factory.mktemp("jsonl")

@@ -267,3 +267,65 @@ def test_older_verdicts_weigh_less_by_the_half_life():
              {"verdict_at": None}]
     weights = retrain.verdict_weights(lines, 365.0)
     assert weights == pytest.approx([1.0, 0.5, 1.0])
+
+
+def _held_claims(make_claims):
+    from training.datasets import Claims
+    claims = Claims()
+    requests, levels = make_claims(400, seed=21, desks=True)
+    for request, level in zip(requests, levels):
+        claims.add(request, level)
+    return claims
+
+
+def _good_proba(levels, noise, seed):
+    """Six-level probabilities that know the level up to ``noise``."""
+    rng = np.random.default_rng(seed)
+    proba = np.full((len(levels), 6), 0.02) + rng.random((len(levels), 6)) * noise
+    proba[np.arange(len(levels)), levels] += 1.0
+    return proba / proba.sum(axis=1, keepdims=True)
+
+
+def test_each_desk_with_enough_verdicts_is_judged_on_its_own(make_claims):
+    """The candidate equals the current model everywhere but on desk-b, where it is no
+    better than chance: desk-b refuses it, desk-a does not mind, desk-c is too small."""
+    held = _held_claims(make_claims)
+    levels = np.asarray(held.levels)
+    current = _good_proba(levels, 0.5, 0)
+    candidate = current.copy()
+    desk_b = np.flatnonzero(np.array(held.desks()) == "desk-b")
+    candidate[desk_b] = np.random.default_rng(1).dirichlet(np.ones(6), len(desk_b))
+    gates = retrain.desk_gates(held, candidate, current, min_verdicts=50)
+    assert set(gates) == {"desk-a", "desk-b", "desk-c"}
+    assert gates["desk-c"]["judged"] is False and gates["desk-c"]["n"] < 50
+    assert "fewer than the 50" in gates["desk-c"]["reasons"][0]
+    assert gates["desk-a"]["judged"] and gates["desk-a"]["promoted"]
+    assert gates["desk-b"]["judged"] and not gates["desk-b"]["promoted"]
+    assert "worse by more than" in gates["desk-b"]["reasons"][0]
+    assert gates["desk-b"]["n"] == len(desk_b)
+    assert gates["desk-b"]["candidate"]["roc_auc_2"] < gates["desk-b"]["current"]["roc_auc_2"]
+
+
+def test_the_decision_refuses_a_candidate_that_hurts_one_desk(make_claims):
+    """_decide: the whole held-out set may hide one desk's loss; the desk's gate does not."""
+    held = _held_claims(make_claims)
+    levels = np.asarray(held.levels)
+    current = _good_proba(levels, 0.5, 0)
+    candidate = _good_proba(levels, 0.3, 2)             # better for everyone ...
+    desk_b = np.flatnonzero(np.array(held.desks()) == "desk-b")
+    candidate[desk_b] = np.random.default_rng(1).dirichlet(np.ones(6), len(desk_b))
+
+    class Loaded:   # held_out_proba reads only these
+        def __init__(self, proba, version):
+            self.proba, self.version, self.files = proba, version, {}
+            self.pipeline = self
+
+        def predict_proba(self, frame):
+            return self.proba
+
+    decision = retrain._decide(Loaded(candidate, "new"), Loaded(current, "old"), "", held,
+                               held, min_desk_verdicts=50)
+    assert decision["promoted"] is False
+    assert decision["reasons"][0].startswith("desk desk-b: ")
+    assert decision["desk_metrics"]["desk-a"]["promoted"] is True
+    assert decision["min_desk_verdicts"] == 50

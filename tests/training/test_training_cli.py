@@ -136,3 +136,56 @@ def test_train_on_bad_data_exits_2(caplog, tmp_path, no_git):
         code = train.main(["--data", f"jsonl:{bad}", "--registry", str(registry)])
     assert code == 2 and "bad.jsonl:1" in caplog.text
     assert list_versions(registry) == []
+
+
+def test_evaluate_by_desk_prints_one_line_a_desk_then_the_whole(capsys, desk_registry):
+    registry, valid = desk_registry
+    card = load_version(registry).card
+    assert set(card["desks"]) == {"desk-a", "desk-b", "desk-c"}
+    assert evaluate.main(["--data", f"jsonl:{valid}", "--registry", str(registry), "--json",
+                          "--by-desk"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.strip().splitlines()]
+    *desks, whole = lines
+    assert [d["desk"] for d in desks] == ["desk-a", "desk-b", "desk-c"]
+    assert sum(d["n"] for d in desks) == whole["n"] == 300
+    assert FIGURES <= set(whole) and all(FIGURES <= set(d) for d in desks)
+    # each claim is scored for its desk: desk-b's stricter verdicts are learned
+    by = {d["desk"]: d for d in desks}
+    assert by["desk-b"]["ece_2"] < 0.15 and by["desk-a"]["ece_2"] < 0.15
+
+
+def test_evaluate_side_only_verdicts_gives_the_binary_figures(capsys, trained_registry,
+                                                               tmp_path):
+    folder = tmp_path / "averitec"
+    folder.mkdir()
+    records = [{"claim": f"Claim {i} census report", "label": label, "speaker": None,
+                "reporting_source": "Facebook", "location_ISO_code": "US",
+                "claim_date": "1-1-2020",
+                "fact_checking_article": "https://web.archive.org/web/1/https://fullfact.org/"}
+               for i, label in enumerate(["Supported", "Refuted"] * 10)]
+    (folder / "dev.json").write_text(json.dumps(records), encoding="utf-8")
+    assert evaluate.main(["--data", f"averitec:{folder}", "--registry", str(trained_registry),
+                          "--json"]) == 0
+    figures = last_json(capsys)
+    assert {"accuracy_2", "roc_auc_2", "brier_2", "ece_2", "n"} <= set(figures)
+    assert "accuracy_6" not in figures and figures["n"] == 20
+
+
+def test_evaluate_calibrated_from_a_desks_verdicts(capsys, caplog, trained_registry,
+                                                   jsonl_files, tmp_path, make_claims,
+                                                   write_jsonl):
+    """A stricter desk (every verdict one level down) calibrates the scores down."""
+    requests, levels = make_claims(400, seed=9)
+    strict = tmp_path / "strict.jsonl"
+    write_jsonl(strict, requests, [max(0, level - 1) for level in levels])
+    plain = run_evaluate(capsys, trained_registry, jsonl_files["valid"])
+    calibrated = run_evaluate(capsys, trained_registry, jsonl_files["valid"],
+                              "--calibrate-from", f"jsonl:{strict}", "--calibrate-n", "300")
+    assert calibrated["verdicts"] == 300 and calibrated["shift"] < 0
+    assert calibrated["calibrated_from"] == f"jsonl:{strict}"
+    assert calibrated["roc_auc_2"] == pytest.approx(plain["roc_auc_2"], abs=1e-3)
+    assert calibrated["brier_2"] != plain["brier_2"]
+    with caplog.at_level(logging.WARNING):
+        run_evaluate(capsys, trained_registry, jsonl_files["valid"],
+                     "--calibrate-from", f"jsonl:{jsonl_files['train']}")
+    assert "part of the model's training data" in caplog.text

@@ -119,10 +119,133 @@ def test_liar_loads_where_it_lies():
     for claims in (train, valid):
         assert set(claims.levels) == set(range(len(LEVELS)))
         assert all(r["claim"] and r["source"]["type"] in SOURCE_TYPES for r in claims.requests)
-        assert all(set(r) == {"claim", "source", "context"} for r in claims.requests)
+        assert all(set(r) == {"claim", "source", "context", "desk"} for r in claims.requests)
+        assert {r["desk"] for r in claims.requests} == {"politifact"}
     assert train.sources[0]["spec"] == "liar:train.tsv"
     assert valid.sources[0]["sha256"] != train.sources[0]["sha256"]
     # the same file by its path gives the same rows
     assert load(f"liar:{config.LIAR / 'valid.tsv'}").levels == valid.levels
     share = sum(r["source"]["type"] != "other" for r in train.requests) / len(train)
     assert share > 0.5
+
+
+# -- the other desks' data, from fixture files the tests write --------------------------
+
+def _averitec_record(claim, label, speaker=None, reporting=None, host="africacheck.org"):
+    return {"claim": claim, "label": label, "justification": "NEVER READ",
+            "claim_date": "25-8-2020", "speaker": speaker, "reporting_source": reporting,
+            "location_ISO_code": "ke",
+            "fact_checking_article": f"https://web.archive.org/web/2021/https://www.{host}/x",
+            "questions": [{"question": "NEVER READ"}]}
+
+
+def test_averitec_rows_carry_their_checker_as_desk_and_a_side_only(tmp_path):
+    folder = tmp_path / "averitec"
+    folder.mkdir()
+    records = [_averitec_record("Kenya's debt doubled.", "Supported", "Uhuru Kenyatta", "NTV"),
+               _averitec_record("A cure was found.", "Refuted", None, "Facebook",
+                                host="politifact.com"),
+               _averitec_record("Nobody knows.", "Not Enough Evidence"),
+               _averitec_record("Half of it.", "Conflicting Evidence/Cherrypicking"),
+               _averitec_record("Said somewhere.", "Refuted", None, None,
+                                host="factcheck.afp.com"),
+               _averitec_record("Social Media Users say so.", "Refuted", "Social Media Users")]
+    (folder / "train.json").write_text(json.dumps(records), encoding="utf-8")
+    (folder / "dev.json").write_text(json.dumps(records[:2]), encoding="utf-8")
+    claims = load(f"averitec:{folder}")
+    assert len(claims) == 4 and claims.sources[0]["left_out"] == 2
+    assert claims.desks() == ["africacheck", "politifact", "afp", "africacheck"]
+    assert claims.exact == [False] * 4 and not claims.six_levels
+    assert claims.spans().tolist() == [[3, 5], [0, 2], [0, 2], [0, 2]]
+    first = claims.requests[0]
+    assert first["source"] == {"name": "Uhuru Kenyatta", "country": "KE",
+                               "type": "government_official"}
+    assert first["context"] == {"channel": "NTV", "published_at": "2020-08-25"}
+    types = [r["source"]["type"] for r in claims.requests]
+    assert types[1:] == ["social_media_account", "anonymous", "social_media_account"]
+    assert "NEVER READ" not in json.dumps(claims.requests)
+    assert len(load(f"averitec:{folder}", split="valid")) == 2
+
+
+def test_the_measured_files_are_refused_as_training_data(tmp_path):
+    folder = tmp_path / "averitec"
+    folder.mkdir()
+    (folder / "dev.json").write_text(json.dumps([_averitec_record("x", "Refuted")]))
+    with pytest.raises(DataError, match="where the model is measured"):
+        load(f"averitec:{folder / 'dev.json'}")
+    assert len(load(f"averitec:{folder / 'dev.json'}", split="valid")) == 1
+    (tmp_path / "test.csv").write_text("id\n")
+    with pytest.raises(DataError, match="where the model is measured"):
+        load(f"liar2:{tmp_path / 'test.csv'}")
+
+
+LIAR2_HEADER = ("id,label,statement,date,subject,speaker,speaker_description,state_info,"
+                "true_counts,mostly_true_counts,half_true_counts,mostly_false_counts,"
+                "false_counts,pants_on_fire_counts,context,justification\n")
+
+
+def test_liar2_keeps_the_rows_liar_does_not_have(tmp_path, monkeypatch):
+    liar = tmp_path / "liar"
+    liar.mkdir()
+    row = ["7.json", "false", "Taxes rose.", "taxes", "jane-roe", "Senator", "Ohio",
+           "republican", "0", "1", "0", "0", "0", "a speech"]
+    (liar / "train.tsv").write_text("\t".join(row) + "\n", encoding="utf-8")
+    (liar / "valid.tsv").write_text("\t".join(["8.json", "true", "Jobs fell."] + row[3:])
+                                    + "\n", encoding="utf-8")
+    monkeypatch.setattr(config, "LIAR", liar)
+    folder = tmp_path / "liar2"
+    folder.mkdir()
+    (folder / "valid.csv").write_text(
+        LIAR2_HEADER
+        + '7,1,"Taxes rose.",x,taxes,jane roe,A senator.,Ohio,9,9,9,9,9,9,a speech,NEVER READ\n'
+        + '9,4,"JOBS  fell.",x,jobs,john doe,A mayor.,Ohio,9,9,9,9,9,9,a speech,NEVER READ\n'
+        + '10,0,"Vaccines are poison.","July 28, 2022",health;covid,facebook posts,'
+          'Posted on Facebook.,national,9,9,9,9,9,9,a post,NEVER READ\n', encoding="utf-8")
+    claims = load(f"liar2:{folder}")
+    assert len(claims) == 1 and claims.sources[0]["in_liar_skipped"] == 2
+    assert claims.levels == [0] and claims.exact == [True] and claims.desks() == ["politifact"]
+    request = claims.requests[0]
+    assert request["source"]["type"] == "social_media_account"
+    assert request["source"]["role"] == "Posted on Facebook."
+    assert request["context"]["topic"] == "health,covid"
+    assert "NEVER READ" not in json.dumps(request) and "9" not in json.dumps(request["source"])
+
+
+def test_ruua_ratings_map_to_sides_and_publishers_to_desks(tmp_path):
+    path = tmp_path / "claims.csv"
+    header = "query,text,claimant,claimDate,publisher_name,publisher_site,review_url," \
+             "review_title,reviewDate,textualRating,n_reviews\n"
+    rows = [("A video shows X.", "Viral social media post", "stopfake.org", "Fake: no"),
+            ("Putin said Y.", "Vladimir Putin", "fullfact.org", "Mostly True"),
+            ("Z happened.", "", "www.politifact.com", "Unsubstantiated"),
+            ("W happened.", "", "factcheck.afp.com", "Missing context")]
+    path.write_text(header + "".join(
+        f'Ukraine,"{t}","{c}",2025-04-13T00:00:00Z,,{s},https://{s}/r,,,"{r}",1\n'
+        for t, c, s, r in rows), encoding="utf-8")
+    claims = load(f"ruua:{path}")
+    assert claims.sources[0]["left_out"] == 1
+    assert claims.desks() == ["stopfake", "fullfact", "afp"]
+    assert [lv >= 3 for lv in claims.levels] == [False, True, False]
+    assert [r["source"]["type"] for r in claims.requests] == [
+        "social_media_account", "government_official", "anonymous"]
+
+
+def test_jsonl_rows_carry_their_desk(tmp_path):
+    path = tmp_path / "export.jsonl"
+    path.write_text(json.dumps({"claim": "a", "verdict": "true", "desk": "desk-3"}) + "\n"
+                    + json.dumps({"claim": "b", "verdict": "false"}) + "\n", encoding="utf-8")
+    claims = load(f"jsonl:{path}")
+    assert claims.desks() == ["desk-3", ""] and claims.six_levels
+    path.write_text(json.dumps({"claim": "a", "verdict": "true", "desk": "Desk 3"}) + "\n")
+    with pytest.raises(DataError, match="desk"):
+        load(f"jsonl:{path}")
+
+
+@pytest.mark.parametrize("url, desk", [
+    ("https://web.archive.org/web/20210111003633/https://www.politifact.com/article/x",
+     "politifact"),
+    ("https://factcheck.afp.com/x", "afp"), ("aap.com.au", "aap"),
+    ("https://www.bbc.co.uk/news/x", "bbc"), ("fullfact.org", "fullfact"), ("", "")])
+def test_a_checkers_desk_is_its_site_name(url, desk):
+    from training.datasets import site_desk
+    assert site_desk(url) == desk

@@ -44,7 +44,7 @@ def _fit_once(requests, levels, records, policy: Policy, params: dict, weights=N
 
 def _fit_single_threaded(requests, levels, records, policy, params, weights):
     features = new_features(policy, params.get("features"))
-    X = features.fit_transform(request_frame(requests, records))
+    X = features.fit_transform(request_frame(requests, records, policy.stake))
     names = features.get_feature_names_out()
     bounds, fixed, prior, learned = constraints(names, policy, X)
     model = CredibilityModel(
@@ -70,7 +70,8 @@ def _held_out_logits(requests, levels, folds, f, policy, params, weights):
     held_requests = [requests[i] for i in held]
     known = count_by_source(sub, levels[train])
     return held, _score_logit(pipeline, request_frame(held_requests,
-                                                      lookup(held_requests, known)))
+                                                      lookup(held_requests, known),
+                                                      policy.stake))
 
 
 def _fit_all(requests, levels, folds, policy, params, weights):

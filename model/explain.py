@@ -71,7 +71,7 @@ def _context_label(name: str, policy: Policy, request: dict, row: dict) -> str:
     label = policy.modifiers[name].label
     if name in ("serves_stake", "against_stake"):
         forms = stake_forms(row, policy, "serves" if name == "serves_stake" else "against")
-        return f"{label}: {', '.join(forms)}" if forms else label
+        return f"{label}: {'; '.join(forms)}" if forms else label
     if name == "relay_hops":
         chain = [str(hop) for hop in context.get("relayed_by") or [] if str(hop).strip()]
         return f"{label} ({' via '.join(chain)})" if chain else label

@@ -12,6 +12,9 @@ from .stake import StakeRules, StakeRulesError, parse_stake
 DEFAULT_POLICY = Path(__file__).with_name("policy.yaml")
 MODIFIERS = ("party_to_event", "relay_hops", "first_hand", "corroborations",
              "evidence_attached", "evidence_verified", "serves_stake", "against_stake")
+# A policy written before the stake forms (an older model version's policy.json) has none
+# of these; its model has no such inputs either.
+STAKE_MODIFIERS = ("serves_stake", "against_stake")
 
 
 class PolicyError(ValueError):
@@ -118,6 +121,8 @@ def parse_policy(raw) -> Policy:
         raise PolicyError("policy: source type 'other' is required")
     modifiers, section = {}, _section(raw, "modifiers", "the file")
     for name in MODIFIERS:
+        if name in STAKE_MODIFIERS and name not in section and "stake" not in raw:
+            continue
         where = f"modifier {name}"
         entry = _section(section, name, "modifiers")
         weight, sign = _number(entry, "score_weight", where), _require(entry, "sign", where)

@@ -79,6 +79,7 @@ def _compile(pattern: str, terms, where: str) -> re.Pattern:
 HEAD = 5                        # a claim word's first letters that find its patterns
 _WORD = re.compile(r"\w+")
 _MAX_HEADS = 4000
+NUMBER = "#"                    # the head of any word that starts with a digit
 # Words in most claims: a pattern is better found by any other of its words.
 COMMON = frozenset((
     "the a an of in on to at by for from with and or but as is are was were be been has "
@@ -96,7 +97,7 @@ def _is_word(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
-def _heads(items, state: frozenset) -> frozenset:
+def _heads(items, state: frozenset, skip: frozenset = None) -> frozenset:
     """Follow a parsed pattern from a word start: the first ``HEAD`` letters (lowered) of
     the first uncommon word a match holds there. ``state`` holds (letters so far, word
     ended) pairs, one for each way through the pattern."""
@@ -108,22 +109,28 @@ def _heads(items, state: frozenset) -> frozenset:
             if _is_word(char):
                 state = frozenset((h, True) if done else (h + char, False) for h, done in state)
             else:
-                state = _word_ends(state)
+                state = _word_ends(state, skip)
         elif op is sre.AT and arg is sre.AT_BOUNDARY:
             state = frozenset().union(*(
-                {(h, done)} if done or not h else _word_ends({(h, done)}) for h, done in state))
+                {(h, done)} if done or not h else _word_ends({(h, done)}, skip)
+                for h, done in state))
         elif op is sre.AT or op in (sre.ASSERT, sre.ASSERT_NOT):
             continue
         elif op is sre.SUBPATTERN:
-            state = _heads(arg[-1], state)
+            state = _heads(arg[-1], state, skip)
         elif op is sre.BRANCH:
-            state = frozenset().union(*(_heads(branch, state) for branch in arg[1]))
+            state = frozenset().union(*(_heads(branch, state, skip) for branch in arg[1]))
         elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and _is_space(arg[2]):
-            state = _word_ends(state)
+            state = _word_ends(state, skip)
         elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and arg[:2] == (0, 1):
-            state = state | _heads(arg[2], state)
+            state = state | _heads(arg[2], state, skip)
         elif op is sre.IN and _is_space(((op, arg),)):
-            state = _word_ends(state)
+            state = _word_ends(state, skip)
+        elif op is sre.IN and arg == [(sre.CATEGORY, sre.CATEGORY_DIGIT)]:
+            # A word that starts with a digit is known as NUMBER, whatever follows.
+            if any(not done and h for h, done in state):
+                state = _cut(state)
+            state = frozenset((h, True) if done else (NUMBER, True) for h, done in state)
         else:
             state = _cut(state)
         if len(state) > _MAX_HEADS:
@@ -139,9 +146,10 @@ def _cut(state) -> frozenset:
     return frozenset((h[:HEAD], True) for h, _ in state)
 
 
-def _word_ends(state) -> frozenset:
+def _word_ends(state, skip: frozenset = None) -> frozenset:
     """A word ended: its first letters are the head, unless it is a common word ("the"),
     when the next word, which the match also holds, is read instead."""
+    skip = COMMON if skip is None else skip
     out = set()
     for h, done in state:
         if done:
@@ -149,8 +157,22 @@ def _word_ends(state) -> frozenset:
         elif not h:
             raise _Unanchored
         else:
-            out.add(("", False) if h in COMMON else (h[:HEAD], True))
+            out.add(("", False) if h in skip else (h[:HEAD], True))
     return frozenset(out)
+
+
+def start_heads(pattern: str) -> frozenset[str] | None:
+    """The first letters of the word every match of ``pattern`` starts with, when the
+    pattern starts at a word boundary and they can be read off; else None."""
+    items = list(sre_parse.parse(pattern, re.IGNORECASE))
+    if len(items) < 2 or items[0] != (sre.AT, sre.AT_BOUNDARY):
+        return None
+    try:
+        state = _cut(_heads(items[1:], frozenset({("", False)}), frozenset()))
+    except _Unanchored:
+        return None
+    heads = frozenset(h for h, _ in state)
+    return None if "" in heads else heads
 
 
 def _is_space(items) -> bool:
@@ -204,11 +226,12 @@ class StakeRules:
             patterns = tuple(_compile(p, terms, where) for p in form.patterns)
             for pattern in patterns:
                 heads = word_heads(pattern.pattern)
+                entry = (number, pattern, tuple(heads[1:]), start_heads(pattern.pattern))
                 if not heads:
-                    unanchored.append((number, pattern, ()))
+                    unanchored.append(entry)
                     continue
                 for head in heads[0]:
-                    by_head.setdefault(head, []).append((number, pattern, tuple(heads[1:])))
+                    by_head.setdefault(head, []).append(entry)
             compiled.append((form, tuple(_compile(p, terms, f"{where} unless")
                                          for p in form.unless)))
         object.__setattr__(self, "_compiled", tuple(compiled))
@@ -226,7 +249,10 @@ class StakeRules:
         if not text:
             return NOTHING
         by_head = self._by_head
-        words = {word[:HEAD] for word in _WORD.findall(text.lower())}
+        lowered = text.lower()
+        tokens = [(m.start(), NUMBER if m.group()[0].isdigit() else m.group()[:HEAD])
+                  for m in _WORD.finditer(lowered)]
+        words = {word for _, word in tokens}
         candidates = set(self.unanchored)
         for word in words:
             found = by_head.get(word)
@@ -234,12 +260,14 @@ class StakeRules:
                 candidates.update(found)
         if not candidates:
             return NOTHING
+        # Lowering may change a text's length (rare letters): then offsets are not the text's.
+        aligned = len(lowered) == len(text)
         hits: dict[int, list[Span]] = {}
-        for number, pattern, needs in candidates:
+        for number, pattern, needs, starts in candidates:
             if not all(words & need for need in needs):
                 continue
             name = self.forms[number].name
-            for match in pattern.finditer(text):
+            for match in _matches(pattern, text, tokens, starts if aligned else None):
                 if match.end() > match.start():
                     hits.setdefault(number, []).append(Span(match.start(), match.end(), name))
         forms, spans = [], []
@@ -254,6 +282,22 @@ class StakeRules:
         return Recognised(tuple(f.name for f in forms), tuple(spans),
                           tuple(f.name for f in forms if f.direction == "serves"),
                           tuple(f.name for f in forms if f.direction == "against"))
+
+
+def _matches(pattern: re.Pattern, text: str, tokens, starts):
+    """The pattern's matches, as ``finditer`` finds them; a pattern whose matches start
+    at known words is tried only where those words start."""
+    if starts is None:
+        yield from pattern.finditer(text)
+        return
+    end = 0
+    for at, word in tokens:
+        if at < end or word not in starts:
+            continue
+        match = pattern.match(text, at)
+        if match:
+            yield match
+            end = max(match.end(), at + 1)
 
 
 def parse_stake(raw) -> StakeRules:

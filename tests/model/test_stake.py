@@ -230,3 +230,25 @@ def test_grade_of_a_party_claim_follows_the_stake(scorer):
 def test_the_grades_docstring_documents_the_step():
     from model import grades
     assert re.search(r"serves the side.*drops one step", grades.__doc__, re.S)
+
+
+def test_a_policy_from_before_the_stake_forms_still_reads():
+    """An older model version's policy.json has neither the forms nor their modifiers."""
+    raw = yaml.safe_load(DEFAULT_POLICY.read_text(encoding="utf-8"))
+    del raw["stake"]
+    for name in ("serves_stake", "against_stake"):
+        del raw["modifiers"][name]
+    older = parse_policy(raw)
+    assert "serves_stake" not in older.modifiers and older.stake.forms == ()
+    assert older.stake.recognise("Kyiv has lost over 100 men.").forms == ()
+    # With the forms, their modifiers are required.
+    raw["stake"] = yaml.safe_load(DEFAULT_POLICY.read_text(encoding="utf-8"))["stake"]
+    with pytest.raises(PolicyError, match="serves_stake"):
+        parse_policy(raw)
+
+
+def test_spans_hold_when_lowering_changes_the_texts_length():
+    claim = "İİ: Kyiv has lost over 100 men."    # "İ".lower() is two characters
+    assert len(claim.lower()) != len(claim)
+    found = RULES.recognise(claim)
+    assert [claim[s.start:s.end] for s in found.spans] == ["Kyiv has lost over 100 men"]

@@ -39,9 +39,6 @@ class Span:
     end: int
     form: str
 
-    def as_dict(self) -> dict:
-        return {"start": self.start, "end": self.end, "form": self.form}
-
 
 @dataclass(frozen=True)
 class Recognised:

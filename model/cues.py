@@ -22,7 +22,7 @@ CUE_WORDS = {
     "money": "dollar dollars",
     "absolute": "all every never always none nobody everyone entire entirely completely totally",
     "superlative": "most least best worst largest biggest highest lowest first record ever",
-    "comparison": "more less fewer than over under times doubled tripled half",
+    "comparison": "more less fewer than times doubled tripled half",
     "negation": "not no never nor",
 }
 CUES = ("hedge", "attribution", "figure", "percent", "large_figure", "money", "absolute",
@@ -35,8 +35,20 @@ _SYMBOL_CUES = {"$": CUES.index("money"), "€": CUES.index("money"), "£": CUES
                 "!": CUES.index("exclamation"), "?": CUES.index("question")}
 _SYMBOLS = re.compile("[" + re.escape("".join(_SYMBOL_CUES)) + "]")
 _WORDS = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
-_FIGURES = re.compile(r"(\d+(?:[.,]\d+)*)\s*(%|percent\b)?")
+# A figure, not a name: no ordinals ("110th brigade") and no model designations
+# ("T-72", "Su-25", "Covid-19"), which are names of things, not statistics.
+_FIGURES = re.compile(r"(?<![^\W_])(?<![^\W\d_]-)(\d+(?:[.,]\d+)*)(?!\d)(?!(?:st|nd|rd|th)\b)"
+                      r"\s*(%|percent\b)?")
+# "Over" and "under" compare only before an amount ("over 100 men", "under a million"),
+# not before a place ("shot down over Nyala") or a time ("over the weekend").
+_AMOUNT_WORDS = ("one two three four five six seven eight nine ten eleven twelve fifteen "
+                 "twenty thirty forty fifty sixty seventy eighty ninety hundred hundreds "
+                 "thousand thousands million millions billion billions trillion dozen dozens "
+                 "half")
+_OVER_AMOUNT = re.compile(r"\b(?:over|under)\s+(?:[$€£]\s*)?(?:\d|(?:(?:a|an)\s+)?(?:"
+                          + "|".join(_AMOUNT_WORDS.split()) + r"|third|quarter)\b)")
 _FIGURE, _PERCENT, _NEGATION = CUES.index("figure"), CUES.index("percent"), CUES.index("negation")
+_COMPARISON = CUES.index("comparison")
 _PHRASES = {"hedge": "hedged", "attribution": "attributed", "figure": "figures",
             "percent": "percentages", "large_figure": "large figures", "money": "money",
             "absolute": "absolutes", "superlative": "superlatives",
@@ -68,7 +80,7 @@ def claim_cues(text: str) -> list[float]:
     """log(1 + count) of each cue in the claim, and log(1 + its length in words).
 
     Words and symbols are counted piece by piece (``_piece_cues``); figures, which may
-    span a space ("40 percent"), over the whole claim.
+    span a space ("40 percent"), and "over"/"under" an amount over the whole claim.
     """
     lowered = text.lower()
     pieces = lowered.split()
@@ -78,6 +90,8 @@ def claim_cues(text: str) -> list[float]:
     for _, percent in _FIGURES.findall(lowered):
         counts[_FIGURE] += 1
         counts[_PERCENT] += bool(percent)
+    if "over" in lowered or "under" in lowered:
+        counts[_COMPARISON] += len(_OVER_AMOUNT.findall(lowered))
     return [math.log1p(c) for c in counts] + [math.log1p(len(pieces))]
 
 

@@ -59,9 +59,19 @@ def _record_label(track_record: dict | None, source_type: str) -> str:
     return f"Track record: {good} of {total} earlier {noun} held up"
 
 
-def _context_label(name: str, policy: Policy, request: dict) -> str:
+def stake_forms(row: dict, policy: Policy, direction: str) -> list[str]:
+    """The labels of the stake forms the claim takes in one direction, in policy order."""
+    found = row.get("stake")
+    names = (found.serves if direction == "serves" else found.against) if found else ()
+    return [policy.stake.form(name).label for name in names]
+
+
+def _context_label(name: str, policy: Policy, request: dict, row: dict) -> str:
     context = request.get("context") or {}
     label = policy.modifiers[name].label
+    if name in ("serves_stake", "against_stake"):
+        forms = stake_forms(row, policy, "serves" if name == "serves_stake" else "against")
+        return f"{label}: {'; '.join(forms)}" if forms else label
     if name == "relay_hops":
         chain = [str(hop) for hop in context.get("relayed_by") or [] if str(hop).strip()]
         return f"{label} ({' via '.join(chain)})" if chain else label
@@ -107,7 +117,7 @@ def factors(compiled, row: dict, request: dict, contributions, features, policy:
     for column, value in zip(columns[inputs], values[inputs]):
         name = compiled.feature_name(column)
         basis = "learned" if name in learned else "policy"
-        out.append((_context_label(name, policy, request),
+        out.append((_context_label(name, policy, request, row),
                     float(value * compiled.weights[column, 0]), basis))
     ranked = sorted((f for f in out if f[1] != 0.0), key=lambda f: -abs(f[1]))
     return [{"label": label, "weight": weight, "basis": basis} for label, weight, basis in ranked]
@@ -138,7 +148,13 @@ def counterfactual_rows(row: dict, request: dict) -> list[tuple[str, dict]]:
          {"corroborations": float(np.log1p(corroborations + 3))}),
     ]
     if row["party_to_event"]:
-        edits.append(("the source is not a party to the events", {"party_to_event": 0.0}))
+        # Stake forms weigh only for a party: not a party, they weigh nothing either.
+        edits.append(("the source is not a party to the events",
+                      {"party_to_event": 0.0, "serves_stake": 0.0, "against_stake": 0.0}))
+    if row["serves_stake"]:
+        edits.append(("it did not serve the source's side", {"serves_stake": 0.0}))
+    if row["against_stake"]:
+        edits.append(("it did not run against the source's side", {"against_stake": 0.0}))
     if row["relay_hops"]:
         edits.append(("it comes straight from the source, with no relay", {"relay_hops": 0.0}))
     if not row["first_hand"]:

@@ -22,6 +22,10 @@ corroborations, plus one for verified evidence):
     4  doubtful              score >= 0.35
     5  improbable            score <  0.35
     6  cannot be judged      nothing to go on: source graded F, no confirmation, no evidence
+
+A claim that serves the side of a source that is a party to the events (policy ``stake``
+forms: enemy losses, own success, denial, accusation) drops one step (1 to 2, ..., 4 to
+5) unless at least one independent source corroborates it; 5 and 6 stay.
 """
 from __future__ import annotations
 
@@ -61,14 +65,20 @@ def reliability(a: float, b: float, good: int, total: int, source_type: str) -> 
 
 
 def information_credibility(score: float, corroborations: int, evidence: bool,
-                            verified: bool, source_grade: str) -> str:
+                            verified: bool, source_grade: str,
+                            serves_stake: bool = False) -> str:
     confirmations = corroborations + (1 if verified else 0)
     if source_grade == "F" and confirmations == 0 and not evidence:
         return "6"
     if confirmations >= 2 and score >= 0.5:
-        return "1"
-    if score >= 0.65:
-        return "2"
-    if score >= 0.5:
-        return "3"
-    return "4" if score >= 0.35 else "5"
+        grade = 1
+    elif score >= 0.65:
+        grade = 2
+    elif score >= 0.5:
+        grade = 3
+    else:
+        grade = 4 if score >= 0.35 else 5
+    # A party's self-serving claim starts from doubt until someone independent confirms it.
+    if serves_stake and corroborations < 1:
+        grade = min(grade + 1, 5)
+    return str(grade)

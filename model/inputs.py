@@ -6,13 +6,15 @@ anything missing takes the stated default here, so the library and the service a
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 from .levels import LEVELS
+from .stake import StakeRules
 
 TEXT_COLUMNS = ("claim", "source_type", "role", "affiliation", "region", "channel", "topic",
                 "desk")
 CONTEXT_COLUMNS = ("party_to_event", "relay_hops", "first_hand", "corroborations",
-                   "evidence_attached", "evidence_verified")
+                   "evidence_attached", "evidence_verified", "serves_stake", "against_stake")
 COUNT_COLUMNS = tuple(f"record_{level}" for level in LEVELS)
 COLUMNS = TEXT_COLUMNS + CONTEXT_COLUMNS + COUNT_COLUMNS
 
@@ -37,15 +39,30 @@ def relay_hops(context: dict) -> int:
     return len([hop for hop in (context.get("relayed_by") or []) if _text(hop)])
 
 
-def to_row(request: dict, source_type: str, track_record: dict | None = None) -> dict:
-    """Flat feature columns of one request; ``source_type`` is the resolved type."""
+@lru_cache(maxsize=1)
+def default_stake() -> StakeRules:
+    """The stake forms of the policy file in the repository."""
+    from .policy import load_policy   # policy.py reads the forms with stake.py, not inputs
+    return load_policy().stake
+
+
+def to_row(request: dict, source_type: str, track_record: dict | None = None,
+           stake: StakeRules | None = None) -> dict:
+    """Flat feature columns of one request; ``source_type`` is the resolved type.
+
+    ``stake`` holds the policy's forms of a claim that serves (or runs against) the
+    source's side (the repository's policy when None); they are on only for a party to
+    the events. The forms found are kept in ``row["stake"]`` (not a column)."""
     source = request.get("source") or {}
     context = request.get("context") or {}
     attached, verified = _evidence_flags(context.get("evidence"))
     corroborations = max(0.0, float(context.get("corroborations") or 0))
     region = " ".join(p for p in (_text(source.get("country")), _text(source.get("region"))) if p)
+    claim = _text(request.get("claim"))
+    party = bool(context.get("party_to_event"))
+    found = (stake or default_stake()).recognise(claim)
     row = {
-        "claim": _text(request.get("claim")),
+        "claim": claim,
         "source_type": source_type,
         "role": _text(source.get("role")),
         "affiliation": _text(source.get("affiliation")).lower(),
@@ -54,12 +71,15 @@ def to_row(request: dict, source_type: str, track_record: dict | None = None) ->
         "topic": _text(context.get("topic")).lower(),
         # The desk the claim is scored for: its own habits (model/habits.py), none if absent.
         "desk": _text(request.get("desk")),
-        "party_to_event": float(bool(context.get("party_to_event"))),
+        "party_to_event": float(party),
         "relay_hops": float(relay_hops(context)),
         "first_hand": float(bool(context.get("first_hand"))),
         "corroborations": math.log1p(corroborations),
         "evidence_attached": attached,
         "evidence_verified": verified,
+        "serves_stake": float(party and bool(found.serves)),
+        "against_stake": float(party and bool(found.against)),
+        "stake": found,
     }
     record = track_record or {}
     for level, column in zip(LEVELS, COUNT_COLUMNS):

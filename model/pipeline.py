@@ -11,6 +11,7 @@ from .features import TRACK_RECORD_BOUNDS, TYPE_PRIOR_BOUNDS, build_features
 from .inputs import COLUMNS, to_row
 from .ordinal import OrdinalLogit
 from .policy import Policy
+from .stake import StakeRules
 
 
 def type_priors(policy: Policy) -> dict[str, tuple[float, float]]:
@@ -21,8 +22,10 @@ def frame(rows: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
-def request_frame(requests: list[dict], records: list[dict | None]) -> pd.DataFrame:
-    return frame([to_row(r, (r.get("source") or {}).get("type") or "other", rec)
+def request_frame(requests: list[dict], records: list[dict | None],
+                  stake: StakeRules | None = None) -> pd.DataFrame:
+    """Rows of the requests; ``stake``: the policy's stake forms (the repository's if None)."""
+    return frame([to_row(r, (r.get("source") or {}).get("type") or "other", rec, stake)
                   for r, rec in zip(requests, records)])
 
 

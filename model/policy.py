@@ -7,9 +7,14 @@ from pathlib import Path
 
 import yaml
 
+from .stake import StakeRules, StakeRulesError, parse_stake
+
 DEFAULT_POLICY = Path(__file__).with_name("policy.yaml")
 MODIFIERS = ("party_to_event", "relay_hops", "first_hand", "corroborations",
-             "evidence_attached", "evidence_verified")
+             "evidence_attached", "evidence_verified", "serves_stake", "against_stake")
+# A policy written before the stake forms (an older model version's policy.json) has none
+# of these; its model has no such inputs either.
+STAKE_MODIFIERS = ("serves_stake", "against_stake")
 
 
 class PolicyError(ValueError):
@@ -50,6 +55,7 @@ class Policy:
     band_high_from: float
     learn_from_rows: int
     half_life_days: float
+    stake: StakeRules = StakeRules((), ())
 
     def source_type(self, name: str | None) -> SourceType:
         return self.source_types.get(name or "other", self.source_types["other"])
@@ -115,6 +121,8 @@ def parse_policy(raw) -> Policy:
         raise PolicyError("policy: source type 'other' is required")
     modifiers, section = {}, _section(raw, "modifiers", "the file")
     for name in MODIFIERS:
+        if name in STAKE_MODIFIERS and name not in section and "stake" not in raw:
+            continue
         where = f"modifier {name}"
         entry = _section(section, name, "modifiers")
         weight, sign = _number(entry, "score_weight", where), _require(entry, "sign", where)
@@ -135,8 +143,12 @@ def parse_policy(raw) -> Policy:
     half_life = _number(record, "half_life_days", "track_record") if record else 730.0
     if learn < 1 or half_life <= 0:
         raise PolicyError("policy: learn_from_rows must be >= 1 and half_life_days > 0")
+    try:
+        stake = parse_stake(raw.get("stake"))
+    except StakeRulesError as error:
+        raise PolicyError(str(error)) from None
     return Policy(_text({"version": str(_require(raw, "version", "the file"))}, "version",
-                        "the file"), types, modifiers, low, high, int(learn), half_life)
+                        "the file"), types, modifiers, low, high, int(learn), half_life, stake)
 
 
 def load_policy(path: str | Path | None = None) -> Policy:

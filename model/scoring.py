@@ -78,7 +78,7 @@ class Scorer:
 
     def _row(self, request: dict, track_record: dict | None) -> dict:
         return to_row(request, resolve_type(request.get("source") or {}, self.policy),
-                      track_record)
+                      track_record, self.policy.stake)
 
     def _answer(self, request: dict, track_record: dict | None, row: dict, score: float,
                 levels) -> dict:
@@ -98,11 +98,30 @@ class Scorer:
                 "information_credibility": grades.information_credibility(
                     score, int(context.get("corroborations") or 0),
                     bool(row["evidence_attached"] or row["evidence_verified"]),
-                    bool(row["evidence_verified"]), in_context.grade),
+                    bool(row["evidence_verified"]), in_context.grade,
+                    serves_stake=bool(row["serves_stake"])),
             },
+            "stake": self._stake(request, row),
             "reliability": reliability.as_dict(),
             "source_type": source_type,
             "model": {"version": self.version, "policy_version": self.policy_version},
+        }
+
+    def _stake(self, request: dict, row: dict) -> dict:
+        """The stake forms found in the claim, with spans in the claim as sent (Unicode
+        code points), and whether they weigh (only for a party to the events)."""
+        found = row["stake"]
+        if not found.forms:
+            return {"forms": [], "spans": [], "weighed": False}
+        raw = request.get("claim")
+        lead = len(raw) - len(raw.lstrip()) if isinstance(raw, str) else 0
+        forms = [self.policy.stake.form(name) for name in found.forms]
+        return {
+            "forms": [{"name": f.name, "label": f.label, "direction": f.direction}
+                      for f in forms],
+            "spans": [{"start": s.start + lead, "end": s.end + lead, "form": s.form}
+                      for s in found.spans],
+            "weighed": bool(row["party_to_event"]),
         }
 
     def _reliability(self, source_type: str, track_record: dict | None,

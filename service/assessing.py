@@ -16,7 +16,7 @@ from .tables import Assessment, Source, new_id, utcnow
 _INSERT = insert(Assessment.__table__)
 SOURCE_FIELDS = ("name", "type", "role", "affiliation", "country", "region")
 ANSWER_FIELDS = ("score", "band", "distribution", "grade", "intercept", "factors",
-                 "what_would_change")
+                 "what_would_change", "stake")
 
 
 class Refusal(Exception):

@@ -281,6 +281,31 @@ class ChangeSchema(Schema):
     score = fields.Float()
 
 
+class StakeFormSchema(Schema):
+    name = fields.String(metadata={"description": "The form's name in the policy file",
+                                   "example": "enemy_losses"})
+    label = fields.String(metadata={"example": "claims enemy losses"})
+    direction = fields.String(metadata={
+        "description": "serves (the source's side) or against (it: an admission)"})
+
+
+class StakeSpanSchema(Schema):
+    start = fields.Integer(metadata={"description": "First character of the words, in the "
+                                                    "claim as sent (Unicode code points)"})
+    end = fields.Integer(metadata={"description": "One past the last character"})
+    form = fields.String(metadata={"description": "The form these words made"})
+
+
+class StakeSchema(Schema):
+    forms = fields.List(fields.Nested(StakeFormSchema), metadata={
+        "description": "The forms of a claim that serves (or runs against) its source's side, "
+                       "recognised in the claim by the policy's `stake` rules"})
+    spans = fields.List(fields.Nested(StakeSpanSchema),
+                        metadata={"description": "The words that made each form"})
+    weighed = fields.Boolean(metadata={
+        "description": "True when the forms weigh: the source is a party to the events"})
+
+
 class GradeSchema(Schema):
     source_reliability = fields.String(metadata={"description": "A-F"})
     information_credibility = fields.String(metadata={"description": "1-6"})
@@ -302,6 +327,8 @@ class AssessmentSchema(Schema):
     intercept = fields.Float()
     factors = fields.List(fields.Nested(FactorSchema))
     what_would_change = fields.List(fields.Nested(ChangeSchema))
+    stake = fields.Nested(StakeSchema, metadata={
+        "description": "Whether the claim serves its source's side, on which words"})
     source = fields.Nested(SourceRecordSchema)
     model = fields.Nested(ModelRefSchema)
     desk = desk_field(description="The desk it was scored for; its verdict counts for it")

@@ -45,7 +45,7 @@ def _fit_once(requests, levels, records, policy: Policy, params: dict, weights=N
 
 
 def _fit_single_threaded(requests, levels, records, policy, params, weights, exact):
-    data = request_frame(requests, records)
+    data = request_frame(requests, records, policy.stake)
     features = drop_empty_text_blocks(new_features(policy, params.get("features")), data)
     X = features.fit_transform(data)
     names = features.get_feature_names_out()
@@ -74,7 +74,8 @@ def _held_out_logits(requests, levels, folds, f, policy, params, weights, exact)
     held_requests = [requests[i] for i in held]
     known = count_by_source(sub, levels[train])
     return held, _score_logit(pipeline, request_frame(held_requests,
-                                                      lookup(held_requests, known)))
+                                                      lookup(held_requests, known),
+                                                      policy.stake))
 
 
 def _fit_all(requests, levels, folds, policy, params, weights, exact):

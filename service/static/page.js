@@ -19,6 +19,7 @@
   const $ = (id) => document.getElementById(id);
   let taxonomy = {};
   let shown = null; // the assessment on the page
+  let shownClaim = ""; // the claim as sent for it
   let errorIds = 0;
   const sentRows = { relayed_by: [], evidence: [] }; // form rows behind the last request's lists
 
@@ -200,7 +201,8 @@
     const button = $("assess-button");
     button.disabled = true;
     $("assess-status").textContent = "Scoring\u2026";
-    const result = await call("POST", "/v1/assessments", assessmentRequest());
+    const request = assessmentRequest();
+    const result = await call("POST", "/v1/assessments", request);
     button.disabled = false;
     if (!result.ok) {
       $("assess-status").textContent = "";
@@ -209,6 +211,7 @@
     }
     clearProblems(form, $("assess-problem"));
     $("assess-status").textContent = "Scored.";
+    shownClaim = request.claim;
     showAssessment(result.data);
     $("answer-heading").focus();
   }
@@ -249,6 +252,7 @@
     $("grade-number-meaning").textContent = `${number}: ${CREDIBILITY[number] || "unknown grade"}`;
 
     showFactors(body);
+    showStake(body.stake, shownClaim);
     showChanges(body);
     showSource(body.source);
     $("desk-name").textContent = body.desk;
@@ -281,6 +285,57 @@
     });
     $("intercept-line").textContent =
       `They start from ${signed(body.intercept, 2)} (the base rate) and add up to the score's log-odds.`;
+  }
+
+  const STAKE_WHY = {
+    serves: "A party to the events has reasons to inflate the other side's losses, claim " +
+      "success, deny involvement and blame the other side, so house policy lowers the " +
+      "score of such a claim, and its information credibility drops a step until an " +
+      "independent source corroborates it.",
+    against: "An admission of its own losses or setbacks is what a party has least reason " +
+      "to make up, so house policy raises the score of such a claim.",
+  };
+
+  // The claim with the words of each recognised form marked; spans count code points.
+  function markedClaim(claim, spans, labels) {
+    const chars = Array.from(claim);
+    const cuts = new Set([0, chars.length]);
+    spans.forEach((span) => { cuts.add(span.start); cuts.add(span.end); });
+    const points = Array.from(cuts).filter((at) => at <= chars.length).sort((a, b) => a - b);
+    const parts = [];
+    for (let i = 0; i + 1 < points.length; i += 1) {
+      const [from, to] = [points[i], points[i + 1]];
+      const text = chars.slice(from, to).join("");
+      const over = spans.filter((span) => span.start <= from && to <= span.end);
+      if (!over.length) { parts.push(text); continue; }
+      const forms = Array.from(new Set(over.map((span) => span.form)));
+      const serving = forms.some((form) => labels[form] && labels[form].direction === "serves");
+      const mark = el("mark", `stake-words ${serving ? "serves" : "against"}`, text);
+      mark.title = forms.map((form) => (labels[form] || { label: form }).label).join("; ");
+      mark.dataset.forms = forms.join(" ");
+      parts.push(mark);
+    }
+    return parts;
+  }
+
+  function showStake(stake, claim) {
+    const box = $("stake");
+    if (!stake || !stake.forms.length) { box.hidden = true; return; }
+    box.hidden = false;
+    const labels = {};
+    stake.forms.forEach((form) => { labels[form.name] = form; });
+    const named = (direction) => stake.forms.filter((form) => form.direction === direction)
+      .map((form) => form.label);
+    const said = [];
+    if (named("serves").length) said.push(`it ${named("serves").join("; ")}, which serves its side`);
+    if (named("against").length) said.push(`it ${named("against").join("; ")}, against its side`);
+    $("stake-summary").textContent = `Recognised in the claim: ${said.join(", and ")}. ` +
+      (stake.weighed ? "The source is a party to the events, so this weighs (see the factors)."
+        : "The source is not marked as a party to the events, so this does not weigh.");
+    $("stake-claim").replaceChildren(...markedClaim(claim, stake.spans, labels));
+    $("stake-why").textContent = stake.weighed
+      ? ["serves", "against"].filter((d) => named(d).length).map((d) => STAKE_WHY[d]).join(" ")
+      : "It would weigh only if the source were a party to the events it describes.";
   }
 
   function showChanges(body) {

@@ -17,6 +17,9 @@ import synthetic_claims as synthetic
 from model.inputs import relay_hops, to_row
 from model.levels import HELD_UP_FROM, LEVELS
 from model.pipeline import frame
+from model.policy import load_policy
+
+STAKE = load_policy().stake
 
 
 
@@ -67,7 +70,8 @@ def logit(p: float) -> float:
 
 def modifier_of(label: str, policy) -> str | None:
     for name, modifier in policy.modifiers.items():
-        if label == modifier.label or label.startswith(modifier.label + " ("):
+        if label == modifier.label or label.startswith((modifier.label + " (",
+                                                        modifier.label + ": ")):
             return name
     return None
 
@@ -77,7 +81,11 @@ def expected_policy_input(name: str, req: dict) -> float:
     context = req.get("context") or {}
     evidence = context.get("evidence") or []
     verified = [isinstance(e, dict) and bool(e.get("verified")) for e in evidence]
+    party = bool(context.get("party_to_event"))
+    found = STAKE.recognise(str(req.get("claim") or "").strip())
     return {
+        "serves_stake": float(party and bool(found.serves)),
+        "against_stake": float(party and bool(found.against)),
         "party_to_event": float(bool(context.get("party_to_event"))),
         "relay_hops": float(relay_hops(context)),
         "first_hand": float(bool(context.get("first_hand"))),

@@ -75,3 +75,51 @@ def test_too_few_rows_either_way_keeps_the_policy(policy):
     assert learned == []
     assert fixed[names.tolist().index("context__party_to_event")] == \
         policy.modifiers["party_to_event"].score_weight
+
+
+SERVING = ("The enemy lost {n} soldiers and {m} tanks near the river.",
+           "Our forces captured the village of Ivanivka after {n} days.",
+           "The ministry denies any involvement in the explosion at the depot {n}.",
+           "The occupiers deliberately shelled a school, killing {m}.")
+
+
+def _with_stake(requests, levels, seed, effect):
+    """Claims from parties to the events, a third of them serving the party's side,
+    whose verdicts move by ``effect`` levels."""
+    rng = np.random.default_rng(seed)
+    out_requests, out_levels = [], []
+    for request, level in zip(requests, levels):
+        serving = bool(rng.random() < 1 / 3)
+        claim = (SERVING[int(rng.integers(len(SERVING)))].format(
+            n=int(rng.integers(2, 400)), m=int(rng.integers(2, 40)))
+            if serving else request["claim"])
+        context = {**(request.get("context") or {}), "party_to_event": True}
+        out_requests.append({**request, "claim": claim, "context": context})
+        out_levels.append(int(np.clip(level + (effect if serving else 0), 0, 5)))
+    return out_requests, out_levels
+
+
+def _weight(fitted, name):
+    model = fitted.pipeline.named_steps["model"].score_model_
+    names = list(fitted.pipeline.named_steps["features"].get_feature_names_out())
+    return model.coef_[names.index(f"context__{name}")]
+
+
+def test_verdicts_on_self_serving_claims_make_the_stake_learned(make_claims, policy,
+                                                                small_params):
+    requests, levels = _with_stake(*make_claims(600, seed=10), seed=11, effect=-2)
+    fitted = fit(requests, levels, policy, small_params)
+    assert "serves_stake" in fitted.learned_modifiers
+    assert _weight(fitted, "serves_stake") < 0
+    # Every claim here is a party's: that input never varies, so it keeps the policy's.
+    assert "party_to_event" not in fitted.learned_modifiers
+    assert _weight(fitted, "party_to_event") == policy.modifiers["party_to_event"].score_weight
+
+
+def test_the_stake_weight_never_crosses_its_sign(make_claims, policy, small_params):
+    requests, levels = _with_stake(*make_claims(600, seed=12), seed=13, effect=+2)
+    fitted = fit(requests, levels, policy, small_params)
+    assert "serves_stake" in fitted.learned_modifiers
+    assert _weight(fitted, "serves_stake") == pytest.approx(0.0, abs=1e-9)
+    # No claim here admits its own losses: the weight of that input is the policy's.
+    assert _weight(fitted, "against_stake") == policy.modifiers["against_stake"].score_weight

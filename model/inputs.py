@@ -11,7 +11,7 @@ from .levels import LEVELS
 
 TEXT_COLUMNS = ("claim", "source_type", "role", "affiliation", "region", "channel", "topic")
 CONTEXT_COLUMNS = ("party_to_event", "relay_hops", "first_hand", "corroborations",
-                   "evidence_attached", "evidence_verified")
+                   "evidence_attached", "evidence_verified", "outlet_rating")
 COUNT_COLUMNS = tuple(f"record_{level}" for level in LEVELS)
 COLUMNS = TEXT_COLUMNS + CONTEXT_COLUMNS + COUNT_COLUMNS
 
@@ -36,6 +36,15 @@ def relay_hops(context: dict) -> int:
     return len([hop for hop in (context.get("relayed_by") or []) if _text(hop)])
 
 
+def relay_cost(context: dict) -> float:
+    """The relays in relays of an unrated outlet: each resolved relay (``context.relays``,
+    from ``model.outlets.resolve``) weighs its cost, an unknown one 1."""
+    relays = context.get("relays")
+    if relays is None:
+        return float(relay_hops(context))
+    return float(sum(1.0 if relay is None else relay["cost"] for relay in relays))
+
+
 def to_row(request: dict, source_type: str, track_record: dict | None = None) -> dict:
     """Flat feature columns of one request; ``source_type`` is the resolved type."""
     source = request.get("source") or {}
@@ -52,11 +61,12 @@ def to_row(request: dict, source_type: str, track_record: dict | None = None) ->
         "channel": _text(context.get("channel")),
         "topic": _text(context.get("topic")).lower(),
         "party_to_event": float(bool(context.get("party_to_event"))),
-        "relay_hops": float(relay_hops(context)),
+        "relay_hops": relay_cost(context),
         "first_hand": float(bool(context.get("first_hand"))),
         "corroborations": math.log1p(corroborations),
         "evidence_attached": attached,
         "evidence_verified": verified,
+        "outlet_rating": float((source.get("outlet") or {}).get("rating_shift") or 0.0),
     }
     record = track_record or {}
     for level, column in zip(LEVELS, COUNT_COLUMNS):

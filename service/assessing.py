@@ -9,12 +9,13 @@ from sqlalchemy import insert
 from model.names import normalise_name
 from model.roles import classify_source
 
-from . import records
+from . import outlets, records
 from .tables import Assessment, Source, new_id, utcnow
 
 # A Core INSERT on the table: the ORM's bulk path would cost more than the row itself.
 _INSERT = insert(Assessment.__table__)
-SOURCE_FIELDS = ("name", "type", "role", "affiliation", "country", "region")
+SOURCE_FIELDS = ("name", "type", "role", "affiliation", "country", "region", "url", "domain")
+OUTLET_FIELDS = ("domain", "name", "kind", "rated", "mean", "summary")
 ANSWER_FIELDS = ("score", "band", "distribution", "grade", "intercept", "factors",
                  "what_would_change")
 
@@ -56,6 +57,10 @@ def prepare(session, scorer, body: dict, named: dict | None = None) -> Prepared:
         described = {key: getattr(source, key) for key in ("name",) + records.IDENTITY
                      if getattr(source, key)}
     described.update(given)  # what this request says of its source wins, for this claim
+    # An outlet (by url, domain or name) gives its kind before the name's rules guess one.
+    request = outlets.resolved({"claim": body["claim"], "source": described,
+                                "context": body["context"]}, scorer.policy)
+    described = request["source"]
     if not described.get("type"):
         described["type"] = classify_source(name=described.get("name"),
                                             role=described.get("role"))
@@ -65,7 +70,6 @@ def prepare(session, scorer, body: dict, named: dict | None = None) -> Prepared:
         counts = scorer.training_track_record(described["name"])
     else:
         counts = None
-    request = {"claim": body["claim"], "source": described, "context": body["context"]}
     return Prepared(body, request, source, counts)
 
 
@@ -79,6 +83,13 @@ def answer(prepared: Prepared, output: dict) -> dict:
                   or prepared.request["source"]["type"])
     body["source"] = records.record(prepared.source, inline, prepared.counts,
                                     output.get("reliability"))
+    outlet = prepared.request["source"].get("outlet")
+    if outlet:
+        body["source"]["outlet"] = {key: outlet[key] for key in OUTLET_FIELDS}
+    context = prepared.request["context"]
+    given = [str(hop) for hop in context.get("relayed_by") or [] if str(hop).strip()]
+    body["relays"] = [{"given": hop, "outlet": relay and {key: relay[key] for key in OUTLET_FIELDS}}
+                      for hop, relay in zip(given, context.get("relays") or [])]
     body["model"] = output["model"]
     return body
 

@@ -23,6 +23,9 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "CORS_ORIGINS": "",
     "CLAIMREVIEW_AUTHOR": "Credibility desk",
+    # Where MBFC, Baly et al., Idiap and EUvsDisinfo lie (laid out as ../shared/datasets);
+    # empty: the shipped outlet table only (names and Lin et al. 2023).
+    "OUTLET_DATA": str(ROOT.parent / "shared" / "datasets"),
 }
 
 # Fixed settings of the extensions; not meant to vary between deployments.

@@ -30,8 +30,27 @@ def _evidence_item(item):
     raise ValidationError('Each item is a URL string or {"url": ..., "verified": true|false}.')
 
 
+def _outlet_url(value, **_):
+    from model.outlets import host_of
+
+    if not value.lower().startswith(("http://", "https://")) or host_of(value) is None:
+        raise ValidationError("Not an http(s) URL with a host name.")
+
+
+def _outlet_domain(value, **_):
+    from model.outlets import host_of
+
+    if "/" in value or host_of(value) is None:
+        raise ValidationError("Not a domain name such as tass.com.")
+
+
 class SourceInputSchema(Schema):
     id = fields.String(metadata={"description": "A registered source's id"})
+    url = fields.String(validate=[validate.Length(max=2000), _outlet_url], metadata={
+        "description": "A page of the outlet that is the source; resolves to the outlet "
+                       "by its host", "example": "https://tass.com/politics/1"})
+    domain = fields.String(validate=[validate.Length(max=253), _outlet_domain], metadata={
+        "description": "The outlet that is the source, by domain", "example": "tass.com"})
     name = fields.String(validate=TEXT, metadata={"example": "Federal Security Service"})
     type = fields.String(validate=_known_type,
                          metadata={"description": "A type of GET /v1/taxonomy; when absent, "
@@ -43,8 +62,9 @@ class SourceInputSchema(Schema):
 
     @validates_schema
     def _names_someone(self, data, **_):
-        if not any(data.get(key) for key in ("id", "name", "type")):
-            raise ValidationError("Give source.id, source.name or source.type.")
+        if not any(data.get(key) for key in ("id", "name", "type", "url", "domain")):
+            raise ValidationError("Give source.id, source.name, source.type, source.url or "
+                                  "source.domain.")
 
 
 class ContextSchema(Schema):
@@ -81,7 +101,7 @@ class AssessmentRequestSchema(Schema):
         "example": "Since March 10 Kyiv has lost over 100 men and six tanks."})
     source = fields.Nested(SourceInputSchema, required=True, metadata={
         "description": "A registered source by id, or one described by name and/or type",
-        "anyOf": [{"required": [key]} for key in ("id", "name", "type")]})
+        "anyOf": [{"required": [key]} for key in ("id", "name", "type", "url", "domain")]})
     context = fields.Nested(ContextSchema)
 
     @validates("claim")
@@ -131,6 +151,24 @@ class ReliabilitySchema(Schema):
     grade = fields.String(metadata={"description": "Admiralty source reliability, A-F"})
 
 
+class OutletSummarySchema(Schema):
+    domain = fields.String(metadata={"example": "tass.com"})
+    name = fields.String(metadata={"example": "TASS"})
+    kind = fields.String(metadata={"description": "state_media, wire_agency, "
+                                   "public_broadcaster, independent_media, partisan_media "
+                                   "or unknown"})
+    rated = fields.Boolean()
+    mean = fields.Float(allow_none=True, metadata={"description": "Rated reliability, 0..1"})
+    summary = fields.String(metadata={"example": "state media; outlet rating 0.26 of 1, "
+                                                 "Lin et al. 2023, MBFC"})
+
+
+class RelaySchema(Schema):
+    given = fields.String(metadata={"description": "The relay as the request named it"})
+    outlet = fields.Nested(OutletSummarySchema, allow_none=True,
+                           metadata={"description": "null: no outlet known by that name"})
+
+
 class SourceRecordSchema(Schema):
     id = fields.String(allow_none=True, metadata={"description": "null for an unregistered source"})
     name = fields.String(allow_none=True)
@@ -142,6 +180,9 @@ class SourceRecordSchema(Schema):
     notes = fields.String(allow_none=True)
     track_record = fields.Nested(TrackRecordSchema, allow_none=True)
     reliability = fields.Nested(ReliabilitySchema, allow_none=True)
+    outlet = fields.Nested(OutletSummarySchema, metadata={
+        "description": "In an assessment, when the source is an outlet (source.url, "
+                       "source.domain, or an outlet's name)"})
 
 
 class SourceCreateSchema(Schema):
@@ -206,7 +247,41 @@ class AssessmentSchema(Schema):
     factors = fields.List(fields.Nested(FactorSchema))
     what_would_change = fields.List(fields.Nested(ChangeSchema))
     source = fields.Nested(SourceRecordSchema)
+    relays = fields.List(fields.Nested(RelaySchema), metadata={
+        "description": "context.relayed_by, each with the outlet it resolved to"})
     model = fields.Nested(ModelRefSchema)
+
+
+class OutletQuerySchema(Schema):
+    q = fields.String(validate=validate.Length(min=1, max=200), metadata={
+        "description": "Part of a name, alias or domain"})
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class OutletRatingSchema(Schema):
+    source = fields.String(metadata={"description": "lin2023, mbfc, baly, idiap or euvsdisinfo"})
+    citation = fields.String()
+    value = fields.Float(metadata={"description": "The mean it stands for (0..1); for "
+                                                  "EUvsDisinfo, the number of cases"})
+    label = fields.String(metadata={"description": "As the rating set gives it"})
+
+
+class OutletSchema(Schema):
+    domain = fields.String()
+    name = fields.String()
+    aliases = fields.List(fields.String())
+    country = fields.String(allow_none=True)
+    kind = fields.String()
+    ratings = fields.List(fields.Nested(OutletRatingSchema))
+    reliability = fields.Nested(ReliabilitySchema, allow_none=True,
+                                metadata={"description": "null for an unrated outlet"})
+
+
+class OutletListSchema(Schema):
+    items = fields.List(fields.Nested(OutletSchema))
+    loaded = fields.List(fields.String(), metadata={
+        "description": "The rating sets this service read: names, lin2023, mbfc, idiap, "
+                       "baly, euvsdisinfo"})
 
 
 class BatchItemSchema(Schema):

@@ -94,7 +94,8 @@ def test_an_unknown_domain_is_an_unrated_outlet(outlet_settings, scoring_app):
 @pytest.mark.parametrize("source,field", [
     ({"url": "javascript:alert(1)"}, "source.url"), ({"url": "tass.com"}, "source.url"),
     ({"url": "https://"}, "source.url"), ({"domain": "https://tass.com/x"}, "source.domain"),
-    ({"domain": "not a domain"}, "source.domain"), ({"url": 3}, "source.url")])
+    ({"domain": "not a domain"}, "source.domain"), ({"url": 3}, "source.url"),
+    ({"domain": "tass.com\n"}, "source.domain"), ({"url": "https://tass.com\n"}, "source.url")])
 def test_a_malformed_outlet_is_a_422(client, source, field):
     response = client.post("/v1/assessments", json={"claim": "x", "source": source})
     assert response.status_code == 422

@@ -38,6 +38,11 @@ if _OWN_METRICS_DIR:
 
 
 def on_starting(server):
+    # The outlet table is read once here, before the fork: each worker starts with it.
+    from model.outlets import load_outlets
+    from service.config import from_environment
+
+    load_outlets(from_environment()["OUTLET_DATA"] or None)
     folder = os.environ["PROMETHEUS_MULTIPROC_DIR"]
     os.makedirs(folder, exist_ok=True)
     for name in os.listdir(folder):  # counts from an earlier run would be summed in

@@ -66,6 +66,20 @@ def stake_forms(row: dict, policy: Policy, direction: str) -> list[str]:
     return [policy.stake.form(name).label for name in names]
 
 
+def _relay_label(label: str, context: dict) -> str:
+    """"Relayed by TASS (state media; outlet rating 0.27 of 1, ...)" when the relays
+    resolved to outlets, else the policy's label with the names as given."""
+    chain = [str(hop) for hop in context.get("relayed_by") or [] if str(hop).strip()]
+    relays = context.get("relays")
+    if not chain:
+        return label
+    if relays is None or len(relays) != len(chain) or not any(relays):
+        return f"{label} ({' via '.join(chain)})"
+    named = [f"{relay['name']} ({relay['summary']})" if relay else f"{hop} (unknown outlet)"
+             for hop, relay in zip(chain, relays)]
+    return "Relayed by " + " via ".join(named)
+
+
 def _context_label(name: str, policy: Policy, request: dict, row: dict) -> str:
     context = request.get("context") or {}
     label = policy.modifiers[name].label
@@ -73,8 +87,10 @@ def _context_label(name: str, policy: Policy, request: dict, row: dict) -> str:
         forms = stake_forms(row, policy, "serves" if name == "serves_stake" else "against")
         return f"{label}: {'; '.join(forms)}" if forms else label
     if name == "relay_hops":
-        chain = [str(hop) for hop in context.get("relayed_by") or [] if str(hop).strip()]
-        return f"{label} ({' via '.join(chain)})" if chain else label
+        return _relay_label(label, context)
+    if name == "outlet_rating":
+        outlet = (request.get("source") or {}).get("outlet") or {}
+        return f"{label}: {outlet.get('name')} ({outlet.get('summary')})" if outlet else label
     if name == "corroborations":
         count = int(context.get("corroborations") or 0)
         return f"{label} ({count})"

@@ -14,7 +14,8 @@ from .stake import StakeRules
 TEXT_COLUMNS = ("claim", "source_type", "role", "affiliation", "region", "channel", "topic",
                 "desk")
 CONTEXT_COLUMNS = ("party_to_event", "relay_hops", "first_hand", "corroborations",
-                   "evidence_attached", "evidence_verified", "serves_stake", "against_stake")
+                   "evidence_attached", "evidence_verified", "serves_stake", "against_stake",
+                   "outlet_rating")
 COUNT_COLUMNS = tuple(f"record_{level}" for level in LEVELS)
 COLUMNS = TEXT_COLUMNS + CONTEXT_COLUMNS + COUNT_COLUMNS
 
@@ -37,6 +38,15 @@ def _evidence_flags(evidence) -> tuple[float, float]:
 
 def relay_hops(context: dict) -> int:
     return len([hop for hop in (context.get("relayed_by") or []) if _text(hop)])
+
+
+def relay_cost(context: dict) -> float:
+    """The relays in relays of an unrated outlet: each resolved relay (``context.relays``,
+    from ``model.outlets.resolve``) weighs its cost, an unknown one 1."""
+    relays = context.get("relays")
+    if relays is None:
+        return float(relay_hops(context))
+    return float(sum(1.0 if relay is None else relay["cost"] for relay in relays))
 
 
 @lru_cache(maxsize=1)
@@ -72,13 +82,14 @@ def to_row(request: dict, source_type: str, track_record: dict | None = None,
         # The desk the claim is scored for: its own habits (model/habits.py), none if absent.
         "desk": _text(request.get("desk")),
         "party_to_event": float(party),
-        "relay_hops": float(relay_hops(context)),
+        "relay_hops": relay_cost(context),
         "first_hand": float(bool(context.get("first_hand"))),
         "corroborations": math.log1p(corroborations),
         "evidence_attached": attached,
         "evidence_verified": verified,
         "serves_stake": float(party and bool(found.serves)),
         "against_stake": float(party and bool(found.against)),
+        "outlet_rating": float((source.get("outlet") or {}).get("rating_shift") or 0.0),
         "stake": found,
     }
     record = track_record or {}

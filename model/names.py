@@ -42,8 +42,25 @@ def normalise_name(text: str) -> str:
     return _normalised(str(text))
 
 
+# Plain ASCII (most names, every domain) in one translate: what _char does to each ASCII
+# character, letters and digits lower-cased; tests check it against the general path.
+_ASCII = {code: (chr(code).lower() if chr(code).isalnum() else
+                 "" if chr(code) in _APOSTROPHES else " and " if chr(code) == "&" else " ")
+          for code in range(128)}
+
+
 @lru_cache(maxsize=100_000)   # the same sources are named again and again
 def _normalised(text: str) -> str:
+    if text.isascii():
+        text = " ".join(_INITIALISM.sub(lambda m: m.group(0).replace(".", ""), text.lower())
+                        .translate(_ASCII).split())
+        while text.startswith(_LEADING_THE):
+            text = text[len(_LEADING_THE):]
+        return text
+    return _general(text)
+
+
+def _general(text: str) -> str:
     text = "".join(c for c in str(text) if unicodedata.category(c) != "Cs")
     text = _INITIALISM.sub(lambda m: m.group(0).replace(".", ""), _fold(text))
     text = " ".join("".join(_char(c) for c in text).split())

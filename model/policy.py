@@ -11,7 +11,8 @@ from .stake import StakeRules, StakeRulesError, parse_stake
 
 DEFAULT_POLICY = Path(__file__).with_name("policy.yaml")
 MODIFIERS = ("party_to_event", "relay_hops", "first_hand", "corroborations",
-             "evidence_attached", "evidence_verified", "serves_stake", "against_stake")
+             "evidence_attached", "evidence_verified", "serves_stake", "against_stake",
+             "outlet_rating")
 # A policy written before the stake forms (an older model version's policy.json) has none
 # of these; its model has no such inputs either.
 STAKE_MODIFIERS = ("serves_stake", "against_stake")
@@ -56,6 +57,17 @@ class Policy:
     learn_from_rows: int
     half_life_days: float
     stake: StakeRules = StakeRules((), ())
+    # What one relay costs, in relays of an unrated outlet, by the relaying outlet's
+    # reliability: ``relay_cost_unreliable`` at 0, ``relay_cost_reliable`` at 1.
+    relay_cost_reliable: float = 1.0
+    relay_cost_unreliable: float = 1.0
+
+    def relay_cost(self, reliability: float | None) -> float:
+        """A relay's weight in relays: 1 for an unrated outlet, less for a reliable one."""
+        if reliability is None:
+            return 1.0
+        return (self.relay_cost_unreliable
+                + (self.relay_cost_reliable - self.relay_cost_unreliable) * reliability)
 
     def source_type(self, name: str | None) -> SourceType:
         return self.source_types.get(name or "other", self.source_types["other"])
@@ -65,10 +77,12 @@ class Policy:
             return "low"
         return "high" if score >= self.band_high_from else "mixed"
 
-    def prior(self, type_name: str | None, party_to_event: bool = False) -> tuple[float, float]:
-        """Beta prior of a source's reliability, shifted when it is a party to the events."""
+    def prior(self, type_name: str | None, party_to_event: bool = False,
+              base: tuple[float, float] | None = None) -> tuple[float, float]:
+        """Beta prior of a source's reliability (its type's, or ``base``: a rated outlet's),
+        shifted when it is a party to the events."""
         kind = self.source_type(type_name)
-        a, b = kind.prior_a, kind.prior_b
+        a, b = base if base is not None else (kind.prior_a, kind.prior_b)
         if not party_to_event:
             return a, b
         shift = self.modifiers["party_to_event"].prior_shift
@@ -123,6 +137,8 @@ def parse_policy(raw) -> Policy:
     for name in MODIFIERS:
         if name in STAKE_MODIFIERS and name not in section and "stake" not in raw:
             continue
+        if name == "outlet_rating" and name not in section and "outlets" not in raw:
+            continue   # a policy from before outlets (an older version's policy.json)
         where = f"modifier {name}"
         entry = _section(section, name, "modifiers")
         weight, sign = _number(entry, "score_weight", where), _require(entry, "sign", where)
@@ -147,8 +163,17 @@ def parse_policy(raw) -> Policy:
         stake = parse_stake(raw.get("stake"))
     except StakeRulesError as error:
         raise PolicyError(str(error)) from None
+    reliable = unreliable = 1.0
+    if raw.get("outlets") is not None:
+        costs = _section(_section(raw, "outlets", "the file"), "relay_cost", "outlets")
+        reliable = _number(costs, "reliable", "outlets.relay_cost")
+        unreliable = _number(costs, "unreliable", "outlets.relay_cost")
+        if not 0 <= reliable <= unreliable:
+            raise PolicyError("policy: outlets.relay_cost needs 0 <= reliable <= unreliable: "
+                              "a relay never gains, and a reliable one costs no more")
     return Policy(_text({"version": str(_require(raw, "version", "the file"))}, "version",
-                        "the file"), types, modifiers, low, high, int(learn), half_life, stake)
+                        "the file"), types, modifiers, low, high, int(learn), half_life, stake,
+                  reliable, unreliable)
 
 
 def load_policy(path: str | Path | None = None) -> Policy:

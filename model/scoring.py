@@ -86,9 +86,12 @@ class Scorer:
         source_type = row["source_type"]
         # The grade judges the source in this claim's context (a party to the events gets a
         # lower prior); the source record's reliability is the source's own, claim-free.
-        in_context = self._reliability(source_type, track_record, bool(row["party_to_event"]))
-        reliability = (self._reliability(source_type, track_record) if row["party_to_event"]
-                       else in_context)
+        outlet = (request.get("source") or {}).get("outlet") or {}
+        base = tuple(outlet["beta"]) if outlet.get("beta") else None
+        in_context = self._reliability(source_type, track_record, bool(row["party_to_event"]),
+                                       base)
+        reliability = (self._reliability(source_type, track_record, base=base)
+                       if row["party_to_event"] else in_context)
         return {
             "score": score,
             "band": self.policy.band(score),
@@ -125,9 +128,10 @@ class Scorer:
         }
 
     def _reliability(self, source_type: str, track_record: dict | None,
-                     party_to_event: bool = False) -> grades.Reliability:
+                     party_to_event: bool = False,
+                     base: tuple[float, float] | None = None) -> grades.Reliability:
         good, total = held_up(track_record or {})
-        a, b = self.policy.prior(source_type, party_to_event)
+        a, b = self.policy.prior(source_type, party_to_event, base)
         return grades.reliability(a, b, good, total, source_type)
 
     def source_reliability(self, source_type: str | None, track_record: dict | None) -> dict:

@@ -21,7 +21,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from model.policy import load_policy
 
-    from . import api, db, desks, keys, limits, logs, metrics, serving
+    from . import api, db, desks, keys, limits, logs, metrics, outlets, serving
     from .api import page
 
     logs.init_app(app)
@@ -31,6 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
     desks.init_app(app)
     limits.init_app(app)
     serving.init_app(app)
+    outlets.init_app(app)
     app.extensions["policy"] = load_policy()
     app.before_request(_refuse_non_json_bodies)
     app.before_request(_refuse_unstorable_text)

@@ -9,12 +9,13 @@ from sqlalchemy import insert
 from model.names import normalise_name
 from model.roles import classify_source
 
-from . import desks, records
+from . import desks, outlets, records
 from .tables import Assessment, Source, new_id, utcnow
 
 # A Core INSERT on the table: the ORM's bulk path would cost more than the row itself.
 _INSERT = insert(Assessment.__table__)
-SOURCE_FIELDS = ("name", "type", "role", "affiliation", "country", "region")
+SOURCE_FIELDS = ("name", "type", "role", "affiliation", "country", "region", "url", "domain")
+OUTLET_FIELDS = ("domain", "name", "kind", "rated", "mean", "summary")
 ANSWER_FIELDS = ("score", "band", "distribution", "grade", "intercept", "factors",
                  "what_would_change", "stake")
 
@@ -60,6 +61,10 @@ def prepare(session, scorer, body: dict, named: dict | None = None,
         described = {key: getattr(source, key) for key in ("name",) + records.IDENTITY
                      if getattr(source, key)}
     described.update(given)  # what this request says of its source wins, for this claim
+    # An outlet (by url, domain or name) gives its kind before the name's rules guess one.
+    request = outlets.resolved({"claim": body["claim"], "source": described,
+                                "context": body["context"]}, scorer.policy)
+    described = request["source"]
     if not described.get("type"):
         described["type"] = classify_source(name=described.get("name"),
                                             role=described.get("role"))
@@ -69,9 +74,10 @@ def prepare(session, scorer, body: dict, named: dict | None = None,
         counts = scorer.training_track_record(described["name"])
     else:
         counts = None
-    request = {"claim": body["claim"], "source": described, "context": body["context"]}
-    return Prepared(body, request, source, counts,
-                    body.get("desk") or desk or desks.resolve(None))
+    chosen = body.get("desk") or desk or desks.resolve(None)
+    # The model reads the desk too: a desk it was trained with has habits of its own.
+    request["desk"] = chosen
+    return Prepared(body, request, source, counts, chosen)
 
 
 def score(session, scorer, prepared: list[Prepared], explain: bool = True) -> list[dict]:
@@ -99,6 +105,13 @@ def answer(prepared: Prepared, output: dict) -> dict:
                   or prepared.request["source"]["type"])
     body["source"] = records.record(prepared.source, inline, prepared.counts,
                                     output.get("reliability"))
+    outlet = prepared.request["source"].get("outlet")
+    if outlet:
+        body["source"]["outlet"] = {key: outlet[key] for key in OUTLET_FIELDS}
+    context = prepared.request["context"]
+    given = [str(hop) for hop in context.get("relayed_by") or [] if str(hop).strip()]
+    body["relays"] = [{"given": hop, "outlet": relay and {key: relay[key] for key in OUTLET_FIELDS}}
+                      for hop, relay in zip(given, context.get("relays") or [])]
     body["model"] = output["model"]
     body["desk"] = prepared.desk
     return body

@@ -25,6 +25,9 @@ DEFAULTS = {
     "CLAIMREVIEW_AUTHOR": "Credibility desk",
     "DEFAULT_DESK": "default",
     "DESK_CACHE_SECONDS": 1.0,
+    # Where MBFC, Baly et al., Idiap and EUvsDisinfo lie (laid out as ../shared/datasets);
+    # empty: the shipped outlet table only (names and Lin et al. 2023).
+    "OUTLET_DATA": str(ROOT.parent / "shared" / "datasets"),
 }
 
 # Fixed settings of the extensions; not meant to vary between deployments.

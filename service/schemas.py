@@ -118,9 +118,29 @@ def years_up_to(year: int) -> str:
     return "(?:" + "|".join(parts) + ")"
 
 
+# An outlet's host: what model.outlets.host_of reads (the document publishes the patterns).
+_HOST = r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+OUTLET_URL = validate.Regexp(
+    r"^[Hh][Tt][Tt][Pp][Ss]?://" + _HOST + r"(?::[0-9]{1,5})?(?:[/?#]\S*)?$",
+    error="Not an http(s) URL with a host name such as tass.com.")
+OUTLET_DOMAIN = validate.Regexp("^" + _HOST + "$", error="Not a domain name such as tass.com.")
+
+
+def _one_line(value, **_):
+    # Python's $ also matches before a final line break; the document's pattern does not.
+    if "\n" in value:
+        raise ValidationError("Line breaks are not allowed here.")
+
+
 class SourceInputSchema(Schema):
     id = fields.String(validate=validate.Length(min=1),
                        metadata={"description": "A registered source's id"})
+    url = fields.String(validate=[validate.Length(max=2000), OUTLET_URL, _one_line], metadata={
+        "description": "A page of the outlet that is the source; resolves to the outlet "
+                       "by its host", "example": "https://tass.com/politics/1"})
+    domain = fields.String(validate=[validate.Length(max=253), OUTLET_DOMAIN, _one_line],
+                           metadata={"description": "The outlet that is the source, by domain",
+                                     "example": "tass.com"})
     name = fields.String(validate=TEXT, metadata={"example": "Federal Security Service"})
     type = SourceType(metadata={"description": "A type of GET /v1/taxonomy; when absent, "
                                                "guessed from name and role"})
@@ -131,8 +151,9 @@ class SourceInputSchema(Schema):
 
     @validates_schema
     def _names_someone(self, data, **_):
-        if not any(data.get(key) for key in ("id", "name", "type")):
-            raise ValidationError("Give source.id, source.name or source.type.")
+        if not any(data.get(key) for key in ("id", "name", "type", "url", "domain")):
+            raise ValidationError("Give source.id, source.name, source.type, source.url or "
+                                  "source.domain.")
 
 
 class ContextSchema(Schema):
@@ -171,7 +192,7 @@ class AssessmentRequestSchema(Schema):
         "example": "Since March 10 Kyiv has lost over 100 men and six tanks."})
     source = fields.Nested(SourceInputSchema, required=True, metadata={
         "description": "A registered source by id, or one described by name and/or type",
-        "anyOf": [{"required": [key]} for key in ("id", "name", "type")]})
+        "anyOf": [{"required": [key]} for key in ("id", "name", "type", "url", "domain")]})
     context = fields.Nested(ContextSchema)
     desk = desk_field(description="The desk to score it for; default: the API key's desk, "
                                   "else DEFAULT_DESK")
@@ -227,6 +248,24 @@ class ReliabilitySchema(Schema):
     grade = fields.String(metadata={"description": "Admiralty source reliability, A-F"})
 
 
+class OutletSummarySchema(Schema):
+    domain = fields.String(metadata={"example": "tass.com"})
+    name = fields.String(metadata={"example": "TASS"})
+    kind = fields.String(metadata={"description": "state_media, wire_agency, "
+                                   "public_broadcaster, independent_media, partisan_media "
+                                   "or unknown"})
+    rated = fields.Boolean()
+    mean = fields.Float(allow_none=True, metadata={"description": "Rated reliability, 0..1"})
+    summary = fields.String(metadata={"example": "state media; outlet rating 0.26 of 1, "
+                                                 "Lin et al. 2023, MBFC"})
+
+
+class RelaySchema(Schema):
+    given = fields.String(metadata={"description": "The relay as the request named it"})
+    outlet = fields.Nested(OutletSummarySchema, allow_none=True,
+                           metadata={"description": "null: no outlet known by that name"})
+
+
 class SourceRecordSchema(Schema):
     id = fields.String(allow_none=True, metadata={"description": "null for an unregistered source"})
     name = fields.String(allow_none=True)
@@ -238,6 +277,9 @@ class SourceRecordSchema(Schema):
     notes = fields.String(allow_none=True)
     track_record = fields.Nested(TrackRecordSchema, allow_none=True)
     reliability = fields.Nested(ReliabilitySchema, allow_none=True)
+    outlet = fields.Nested(OutletSummarySchema, metadata={
+        "description": "In an assessment, when the source is an outlet (source.url, "
+                       "source.domain, or an outlet's name)"})
 
 
 class SourceCreateSchema(Schema):
@@ -330,8 +372,42 @@ class AssessmentSchema(Schema):
     stake = fields.Nested(StakeSchema, metadata={
         "description": "Whether the claim serves its source's side, on which words"})
     source = fields.Nested(SourceRecordSchema)
+    relays = fields.List(fields.Nested(RelaySchema), metadata={
+        "description": "context.relayed_by, each with the outlet it resolved to"})
     model = fields.Nested(ModelRefSchema)
     desk = desk_field(description="The desk it was scored for; its verdict counts for it")
+
+
+class OutletQuerySchema(Schema):
+    q = fields.String(validate=validate.Length(min=1, max=200), metadata={
+        "description": "Part of a name, alias or domain"})
+    limit = QueryInteger(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class OutletRatingSchema(Schema):
+    source = fields.String(metadata={"description": "lin2023, mbfc, baly, idiap or euvsdisinfo"})
+    citation = fields.String()
+    value = fields.Float(metadata={"description": "The mean it stands for (0..1); for "
+                                                  "EUvsDisinfo, the number of cases"})
+    label = fields.String(metadata={"description": "As the rating set gives it"})
+
+
+class OutletSchema(Schema):
+    domain = fields.String()
+    name = fields.String()
+    aliases = fields.List(fields.String())
+    country = fields.String(allow_none=True)
+    kind = fields.String()
+    ratings = fields.List(fields.Nested(OutletRatingSchema))
+    reliability = fields.Nested(ReliabilitySchema, allow_none=True,
+                                metadata={"description": "null for an unrated outlet"})
+
+
+class OutletListSchema(Schema):
+    items = fields.List(fields.Nested(OutletSchema))
+    loaded = fields.List(fields.String(), metadata={
+        "description": "The rating sets this service read: names, lin2023, mbfc, idiap, "
+                       "baly, euvsdisinfo"})
 
 
 class BatchItemSchema(Schema):

@@ -147,9 +147,30 @@
       renumber(list, noun);
       (next ? next.querySelector("input") : $(`add-${listId === "relays" ? "relay" : "evidence"}`)).focus();
     });
+    if (listId === "relays") row.querySelector("input").addEventListener("input", suggestOutlets);
     list.append(row);
     renumber(list, noun);
     return row;
+  }
+
+  // Outlets whose name, alias or domain starts with what is typed, from GET /v1/outlets.
+  let suggesting = null;
+  function suggestOutlets(event) {
+    const typed = event.target.value.trim();
+    clearTimeout(suggesting);
+    if (typed.length < 2) return;
+    suggesting = setTimeout(async () => {
+      const response = await fetch(`/v1/outlets?limit=8&q=${encodeURIComponent(typed)}`);
+      if (!response.ok) return;
+      const found = await response.json();
+      $("outlet-suggestions").replaceChildren(...found.items.map((outlet) => {
+        const option = el("option");
+        option.value = outlet.name;
+        const rating = outlet.reliability ? `rated ${outlet.reliability.mean.toFixed(2)}` : "unrated";
+        option.label = `${outlet.domain} \u00b7 ${words(outlet.kind)} \u00b7 ${rating}`;
+        return option;
+      }));
+    }, 150);
   }
 
   function renumber(list, noun) {
@@ -255,6 +276,7 @@
     showStake(body.stake, shownClaim);
     showChanges(body);
     showSource(body.source);
+    showRelays(body.relays || []);
     $("desk-name").textContent = body.desk;
     $("model-version").textContent = body.model.version;
     $("policy-version").textContent = body.model.policy_version;
@@ -351,6 +373,17 @@
     if (!body.what_would_change.length) list.append(el("li", null, "Nothing the desk could add would move it."));
   }
 
+  function showRelays(relays) {
+    const list = $("relay-outlets");
+    list.replaceChildren(...relays.map((relay) => {
+      const item = el("li", null, relay.outlet ? `${relay.outlet.name} (${relay.outlet.domain}): ` : `${relay.given}: `);
+      item.append(el("span", "outlet-summary", relay.outlet ? relay.outlet.summary
+        : "no outlet known by this name; the policy's flat relay weight"));
+      return item;
+    }));
+    $("relays-box").hidden = !relays.length;
+  }
+
   function showSource(source) {
     const box = $("source-record");
     box.replaceChildren();
@@ -363,6 +396,7 @@
     add("Kind", words(source.type));
     add("Affiliation", source.affiliation);
     add("Country", source.country);
+    if (source.outlet) add("Outlet", `${source.outlet.name} (${source.outlet.domain}): ${source.outlet.summary}`);
     // Registered; named but not registered yet; or given only by kind, which never is.
     const byKindOnly = !source.id && !source.name;
     add("Registry", source.id ? "registered" : (byKindOnly

@@ -46,7 +46,7 @@ def test_a_state_agency_claim_relayed_by_state_media_gets_a_score_and_factors(pa
     expect(page.locator("#grade-number-meaning")).to_have_text(re.compile(r"^[1-6]: \w"))
     factors = page.locator("#factors .factor")
     expect(factors.filter(has_text="Party to the events")).to_have_count(1)
-    expect(factors.filter(has_text="Relayed second-hand (TASS)")).to_have_count(1)
+    expect(factors.filter(has_text="Relayed by TASS (state media; outlet rating")).to_have_count(1)
     expect(factors.filter(has_text="house policy").first).to_be_visible()
     assert factors.count() >= 4
     expect(page.locator("#changes li").first).to_contain_text("If ")
@@ -273,3 +273,32 @@ def test_a_desk_is_named_and_its_calibration_shown_as_a_factor(page, base_url, a
     page.get_by_label("Desk").fill("Desk 3")
     page.get_by_role("button", name="Assess the claim").click()
     expect(page.locator('.field-error[data-field="desk"]')).to_contain_text("desk id")
+
+
+def test_outlets_are_suggested_for_relays_and_their_ratings_shown(page):
+    page.get_by_label("Claim", exact=True).fill(CLAIM)
+    page.get_by_label("Name", exact=True).fill("Federal Security Service")
+    page.get_by_label("Kind of source").select_option("state_agency")
+    page.get_by_role("button", name="Add a relay").click()
+    page.get_by_label("Relay 1", exact=True).fill("tas")
+    expect(page.locator('#outlet-suggestions option[value="TASS"]')).to_have_count(1)
+    assert "tass.com" in page.locator('#outlet-suggestions option[value="TASS"]').get_attribute("label")
+    page.get_by_label("Relay 1", exact=True).fill("TASS")
+    page.get_by_role("button", name="Add a relay").click()
+    page.get_by_label("Relay 2", exact=True).fill("A channel nobody rated")
+    assess(page)
+    relays = page.locator("#relay-outlets li")
+    expect(relays).to_have_count(2)
+    expect(relays.first).to_contain_text("TASS (tass.com): state media; outlet rating")
+    expect(relays.nth(1)).to_contain_text("no outlet known by this name")
+    expect(page.locator("#factors .factor").filter(
+        has_text="Relayed by TASS (state media; outlet rating")).to_have_count(1)
+
+    # An outlet as the source: the source panel shows its rating.
+    page.get_by_role("button", name="Remove relay 2").click()
+    page.get_by_role("button", name="Remove relay 1").click()
+    page.get_by_label("Kind of source").select_option("")
+    page.get_by_label("Name", exact=True).fill("Reuters")
+    assess(page)
+    expect(page.locator("#source-record")).to_contain_text("Reuters (reuters.com): wire agency")
+    expect(page.locator("#relays-box")).to_be_hidden()

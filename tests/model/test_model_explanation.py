@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 import synthetic_claims as synthetic
 
-from model.inputs import relay_hops, to_row
+from model.inputs import relay_cost, relay_hops, to_row
 from model.levels import HELD_UP_FROM, LEVELS
 from model.pipeline import frame
 from model.policy import load_policy
@@ -71,7 +71,13 @@ def logit(p: float) -> float:
 def modifier_of(label: str, policy) -> str | None:
     for name, modifier in policy.modifiers.items():
         if label == modifier.label or label.startswith((modifier.label + " (",
+<<<<<<< HEAD
                                                         modifier.label + ": ")):
+=======
+                                                         modifier.label + ": ")):
+            return name
+        if name == "relay_hops" and label.startswith("Relayed by "):   # outlets resolved
+>>>>>>> outlets
             return name
     return None
 
@@ -87,11 +93,13 @@ def expected_policy_input(name: str, req: dict) -> float:
         "serves_stake": float(party and bool(found.serves)),
         "against_stake": float(party and bool(found.against)),
         "party_to_event": float(bool(context.get("party_to_event"))),
-        "relay_hops": float(relay_hops(context)),
+        "relay_hops": relay_cost(context),
         "first_hand": float(bool(context.get("first_hand"))),
         "corroborations": math.log1p(max(0, context.get("corroborations") or 0)),
         "evidence_attached": float(any(not v for v in verified)),
         "evidence_verified": float(any(verified)),
+        "outlet_rating": float(((req.get("source") or {}).get("outlet") or {})
+                               .get("rating_shift") or 0.0),
     }[name]
 
 

@@ -62,3 +62,12 @@ def test_normalise_is_idempotent(text):
 @given(any_text)
 def test_display_name_never_raises(text):
     assert isinstance(display_name(text), str)
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=40)
+       | st.sampled_from(["The F.S.B.", "O'Brien & Sons", "the  the cnn", "U.S.-based",
+                          "tass.com", "A\x7fB\tC", "Russia`s", "_x_"]))
+def test_the_ascii_path_normalises_as_the_general_one(text):
+    from model.names import _general, _normalised
+
+    assert _normalised(text) == _general(text)

@@ -71,13 +71,9 @@ def logit(p: float) -> float:
 def modifier_of(label: str, policy) -> str | None:
     for name, modifier in policy.modifiers.items():
         if label == modifier.label or label.startswith((modifier.label + " (",
-<<<<<<< HEAD
                                                         modifier.label + ": ")):
-=======
-                                                         modifier.label + ": ")):
             return name
         if name == "relay_hops" and label.startswith("Relayed by "):   # outlets resolved
->>>>>>> outlets
             return name
     return None
 

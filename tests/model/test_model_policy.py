@@ -15,12 +15,8 @@ ISSUE_TYPES = ("state_agency", "state_media", "government_official", "politician
                "anonymous", "advocacy_group", "corporation", "other")
 SIGNS = {"party_to_event": "negative", "relay_hops": "negative", "first_hand": "positive",
          "corroborations": "positive", "evidence_attached": "positive",
-<<<<<<< HEAD
          "evidence_verified": "positive", "serves_stake": "negative",
-         "against_stake": "positive"}
-=======
-         "evidence_verified": "positive", "outlet_rating": "positive"}
->>>>>>> outlets
+         "against_stake": "positive", "outlet_rating": "positive"}
 
 
 @pytest.fixture(scope="module")

@@ -23,6 +23,17 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "CORS_ORIGINS": "",
     "CLAIMREVIEW_AUTHOR": "Credibility desk",
+    # Webhooks (service/webhooks/): signing secrets are derived from this key; unset, no
+    # webhook can be made.
+    "WEBHOOKS_SECRET_KEY": "",
+    "WEBHOOKS_ALLOW_HTTP": False,
+    "WEBHOOKS_ALLOW_PRIVATE": False,
+    "WEBHOOKS_DELIVER": True,
+    "WEBHOOKS_POLL_SECONDS": 1.0,
+    "WEBHOOKS_TIMEOUT_SECONDS": 5.0,
+    "WEBHOOKS_LEASE_SECONDS": 60.0,
+    "WEBHOOKS_RETRY_BASE_SECONDS": 30.0,
+    "WEBHOOKS_GIVE_UP_SECONDS": 86400.0,
 }
 
 # Fixed settings of the extensions; not meant to vary between deployments.

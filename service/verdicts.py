@@ -1,6 +1,8 @@
 """A fact-check outcome on an assessment, and the source's track record it moves."""
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from sqlalchemy import select
 
 from . import records
@@ -11,11 +13,15 @@ class UnknownAssessment(Exception):
     pass
 
 
-def record_verdict(writer, assessment_id: str, fields: dict, training_counts) -> Source | None:
+class Recorded(NamedTuple):
+    source: Source | None       # whose counters moved; None when the assessment named none
+    earlier: str | None         # the verdict this one replaced, if any
+
+
+def record_verdict(writer, assessment_id: str, fields: dict, training_counts) -> Recorded:
     """Store or replace the verdict; count it once on the assessment's source.
 
-    `training_counts(name)` gives the counts a source registered now starts from. Returns
-    the source whose counters moved, or None when the assessment named no source.
+    `training_counts(name)` gives the counts a source registered now starts from.
     """
     # Locks the assessment row (PostgreSQL; SQLite writers are serialised already), so two
     # verdicts on one assessment cannot both see "no verdict yet" and both count.
@@ -40,10 +46,10 @@ def record_verdict(writer, assessment_id: str, fields: dict, training_counts) ->
         earlier.updated_at = utcnow()
     writer.flush()
     if assessment.source_id is None:
-        return None
+        return Recorded(None, before)
     if before != fields["verdict"]:
         if before is not None:
             records.count_verdict(writer, assessment.source_id, before, -1)
         records.count_verdict(writer, assessment.source_id, fields["verdict"], +1)
     source = writer.get(Source, assessment.source_id, populate_existing=True)
-    return source
+    return Recorded(source, before)

@@ -103,7 +103,7 @@ class ServiceBlueprint(Blueprint):
 
 
 def register(api) -> None:
-    from . import assessments, health, model_card, sources, taxonomy
+    from . import assessments, health, model_card, sources, taxonomy, webhooks
 
-    for module in (assessments, sources, taxonomy, model_card, health):
+    for module in (assessments, sources, taxonomy, model_card, webhooks, health):
         api.register_blueprint(module.blp)

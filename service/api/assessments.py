@@ -6,7 +6,7 @@ from flask_smorest import abort
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from .. import db, metrics, records, serving
+from .. import db, metrics, records, serving, webhooks
 from ..assessing import Refusal, answer, prepare, store
 from ..claimreview import claim_review
 from ..problems import flatten_messages, problem_body
@@ -126,14 +126,20 @@ def post_verdict(fields, assessment_id):
 
     try:
         with db.transaction() as writer:
-            source = record_verdict(writer, assessment_id, fields, training_counts)
+            source, earlier = record_verdict(writer, assessment_id, fields, training_counts)
             stored = writer.get(Assessment, assessment_id)
             if source is None:
                 result = records.record(None, stored.output["source"])
             else:
                 result = records.record(source, reliability=serving.reliability(source))
+            # In this transaction: the verdict and its events are stored together or not at all.
+            announced = webhooks.events.verdict_recorded(
+                writer, stored, fields, result, earlier,
+                scorer.source_reliability if scorer is not None else None)
     except UnknownAssessment:
         abort(404, message="No assessment has this id.")
+    if announced:
+        webhooks.wake()
     metrics.VERDICTS.labels(fields["verdict"]).inc()
     return result
 

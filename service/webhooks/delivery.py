@@ -135,16 +135,26 @@ class Dispatcher:
     # -- deliveries -----------------------------------------------------------------
 
     def _due(self, now):
-        return and_(WebhookDelivery.status == "pending", WebhookDelivery.due_at <= now)
+        # A paused subscription's deliveries wait for it to be resumed.
+        return and_(WebhookDelivery.status == "pending", WebhookDelivery.due_at <= now,
+                    WebhookDelivery.webhook_id.in_(select(Webhook.id)
+                                                   .where(Webhook.active.is_(True))))
 
     def deliver_due(self) -> int:
         """Take up to a batch of due deliveries under a lease and send them; how many."""
+        token, taken = self.take()
+        for row in taken:
+            self._send(row, token)
+        return len(taken)
+
+    def take(self) -> tuple[str, list]:
+        """Lease up to a batch of due deliveries: the lease's token and the rows to send."""
         write, read = self._sessions()
         now = utcnow()
         with read() as reader:     # a read first: SQLite takes its write lock only if needed
             if reader.execute(select(WebhookDelivery.id).where(self._due(now)).limit(1)
                               ).first() is None:
-                return 0
+                return "", []
         token = secrets.token_hex(16)
         chosen = (select(WebhookDelivery.id).where(self._due(now))
                   .order_by(WebhookDelivery.due_at).limit(self.batch)
@@ -165,9 +175,7 @@ class Dispatcher:
                 .join(Webhook, Webhook.id == WebhookDelivery.webhook_id)
                 .join(WebhookEvent, WebhookEvent.id == WebhookDelivery.event_id)
                 .where(WebhookDelivery.lease == token)).all()
-        for row in taken:
-            self._send(row, token)
-        return len(taken)
+        return token, taken
 
     def _send(self, row, token: str) -> None:
         (delivery_id, tries, created_at, give_up_at, webhook_id, url, salt, key_id,

@@ -1,13 +1,21 @@
 """marshmallow schemas of the webhook resources (they validate and write the OpenAPI)."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+import re
+
+from marshmallow import Schema, ValidationError, fields, validate
 
 from .events import EVENT_TYPES
 
-DESK = validate.Regexp(r"^[a-z0-9][a-z0-9._-]{0,63}\Z",
-                       error="A desk id is 1-64 of a-z, 0-9, '.', '_', '-', starting with a "
-                             "letter or digit.")
+_DESK = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
+DESK_PATTERN = {"pattern": "^[a-z0-9][a-z0-9._-]{0,63}$"}   # the document's ECMA form
+
+
+def valid_desk(value: str) -> None:
+    if not _DESK.fullmatch(value):
+        raise ValidationError("A desk id is 1-64 of a-z, 0-9, '.', '_', '-', starting with a "
+                              "letter or digit.")
+
 EVENTS = fields.List(fields.String(validate=validate.OneOf(EVENT_TYPES)),
                      validate=validate.Length(min=1, max=len(EVENT_TYPES)),
                      metadata={"description": "Event types: " + ", ".join(EVENT_TYPES)})
@@ -20,7 +28,8 @@ class WebhookCreateSchema(Schema):
     url = fields.String(required=True, validate=URL.validate, metadata=URL.metadata)
     events = fields.List(fields.String(validate=validate.OneOf(EVENT_TYPES)), required=True,
                          validate=EVENTS.validate, metadata=EVENTS.metadata)
-    desk = fields.String(validate=DESK, allow_none=True, metadata={
+    desk = fields.String(validate=valid_desk, allow_none=True, metadata={
+        **DESK_PATTERN,
         "description": "Only this desk's events (events of no desk, such as model.promoted, "
                        "reach every subscription); absent or null: every desk's"})
     active = fields.Boolean(load_default=True, metadata={"description": "false: paused"})
@@ -30,7 +39,7 @@ class WebhookPatchSchema(Schema):
     url = fields.String(validate=URL.validate, metadata=URL.metadata)
     events = fields.List(fields.String(validate=validate.OneOf(EVENT_TYPES)),
                          validate=EVENTS.validate, metadata=EVENTS.metadata)
-    desk = fields.String(validate=DESK, allow_none=True)
+    desk = fields.String(validate=valid_desk, allow_none=True, metadata=DESK_PATTERN)
     active = fields.Boolean(metadata={"description": "false pauses deliveries of new events"})
 
 

@@ -100,13 +100,15 @@ class Dispatcher:
         self._wake.set()
 
     def _run(self) -> None:
-        stop = self._stop
+        stop, failing = self._stop, None
         while not stop.is_set():
             try:
-                busy = self.run_once()
-            except Exception:  # the database away for a moment: try again next round
-                log.exception("webhook sender round failed")
-                busy = False
+                busy, failing = self.run_once(), None
+            except Exception as error:  # the database away for a while: try next round
+                text = f"{type(error).__name__}: {error}"
+                if text != failing:     # once per kind of failure, not once a poll
+                    log.exception("webhook sender round failed")
+                busy, failing = False, text
             if not busy:
                 self._wake.wait(self.poll)
                 self._wake.clear()

@@ -8,11 +8,12 @@ Two apps in this process (Flask's test client: no network in the timing), each o
 fresh database (SQLite files, or with --postgres a schema of their own in that
 database), both serving the committed model. In one, an active subscription wants
 `verdict.recorded` and `source.grade_changed`; the other has none. Each verdict goes to
-a fresh assessment of one registered source. The rounds alternate which app goes first;
-each round times --verdicts verdicts on each app. The sender threads do not run: this
+a fresh assessment of one registered source. Each round times --verdicts verdicts on
+each app, one on each in turn (alternating which goes first), and takes the median of
+each app's times. The sender threads do not run: this
 times recording (the verdict, its track record, the outbox rows in the same
 transaction), not sending. Prints the median milliseconds per verdict of each app, their
-ratio (target <= 1.10), and every round's figures.
+ratio (target <= 1.10), and every round's figures (median of the rounds' medians).
 """
 from __future__ import annotations
 
@@ -62,18 +63,19 @@ def prepare(app, count: int) -> list[str]:
     return ids
 
 
-def time_verdicts(app, ids: list[str]) -> float:
-    """Milliseconds per verdict over `ids`."""
-    client = app.test_client()
-    headers = {"X-API-Key": WRITER}
-    levels = ("false", "pants-fire", "half-true", "true")
+LEVELS = ("false", "pants-fire", "half-true", "true")
+
+
+def time_verdict(client, assessment_id: str, number: int) -> float:
+    """Milliseconds to record one verdict."""
     started = time.perf_counter()
-    for number, assessment_id in enumerate(ids):
-        answer = client.post(f"/v1/assessments/{assessment_id}/verdict", headers=headers,
-                             json={"verdict": levels[number % 4], "reviewer": "bench"})
-        if answer.status_code != 200:
-            raise RuntimeError(f"verdict answered {answer.status_code}: {answer.json}")
-    return (time.perf_counter() - started) * 1000 / len(ids)
+    answer = client.post(f"/v1/assessments/{assessment_id}/verdict",
+                         headers={"X-API-Key": WRITER},
+                         json={"verdict": LEVELS[number % 4], "reviewer": "bench"})
+    took = (time.perf_counter() - started) * 1000
+    if answer.status_code != 200:
+        raise RuntimeError(f"verdict answered {answer.status_code}: {answer.json}")
+    return took
 
 
 def main() -> None:
@@ -103,14 +105,18 @@ def main() -> None:
         assert made.status_code == 201, made.json
         total = args.verdicts * (args.rounds + 1)          # one warm-up round
         ids = {"without": prepare(without, total), "with": prepare(subscribed, total)}
-        apps = {"without": without, "with": subscribed}
+        clients = {"without": without.test_client(), "with": subscribed.test_client()}
         rounds = []
         for number in range(args.rounds + 1):
-            chunk = slice(number * args.verdicts, (number + 1) * args.verdicts)
-            order = ("without", "with") if number % 2 else ("with", "without")
-            figures = {name: time_verdicts(apps[name], ids[name][chunk]) for name in order}
+            times = {"without": [], "with": []}
+            # Verdict by verdict, alternating which app goes first: the shared machine's
+            # load changes by the second, and so hits both alike.
+            for step in range(number * args.verdicts, (number + 1) * args.verdicts):
+                order = ("without", "with") if step % 2 else ("with", "without")
+                for name in order:
+                    times[name].append(time_verdict(clients[name], ids[name][step], step))
             if number:                                     # round 0 warms both up
-                rounds.append(figures)
+                rounds.append({name: statistics.median(t) for name, t in times.items()})
         with subscribed.app_context():
             from sqlalchemy import func, select
 

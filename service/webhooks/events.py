@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from ..tables import Webhook, WebhookDelivery, WebhookEvent, new_id, utcnow
 
@@ -34,13 +34,16 @@ class Listener:
                                               or self.desk == desk)
 
 
+# Core statements built once, run on the session's connection: every verdict runs them.
 _ACTIVE = select(Webhook.id, Webhook.events, Webhook.desk).where(Webhook.active.is_(True))
+_NEW_EVENT = WebhookEvent.__table__.insert()
+_NEW_DELIVERIES = WebhookDelivery.__table__.insert()
 
 
 def listeners(writer) -> list[Listener]:
     """The active subscriptions (one small query; read in the writer's transaction)."""
     return [Listener(webhook_id, frozenset(events or ()), desk)
-            for webhook_id, events, desk in writer.execute(_ACTIVE)]
+            for webhook_id, events, desk in writer.connection().execute(_ACTIVE)]
 
 
 def emit(writer, event_type: str, data: dict, desk: str | None = None,
@@ -58,11 +61,11 @@ def emit(writer, event_type: str, data: dict, desk: str | None = None,
         return None
     now = utcnow()
     event_id = new_id()
-    writer.execute(insert(WebhookEvent), [{"id": event_id, "type": event_type, "desk": desk,
-                                           "data": data, "once_key": once_key,
-                                           "created_at": now}])
+    connection = writer.connection()
+    connection.execute(_NEW_EVENT, {"id": event_id, "type": event_type, "desk": desk,
+                                    "data": data, "once_key": once_key, "created_at": now})
     if targets:
-        writer.execute(insert(WebhookDelivery), [
+        connection.execute(_NEW_DELIVERIES, [
             {"id": new_id(), "webhook_id": webhook_id, "event_id": event_id,
              "status": "pending", "due_at": now, "tries": 0, "created_at": now}
             for webhook_id in targets])

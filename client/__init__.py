@@ -19,11 +19,12 @@ from .problems import (CredibilityError, Forbidden, NotFound, Problem, ProblemEr
 from .results import (Assessment, BatchResult, Change, Factor, Grade, ModelCard, ModelRef,
                       Reliability, SourcePage, SourceRecord, TrackRecord)
 from .transport import RetryPolicy
+from .webhooks import verify_signature
 
 __all__ = [
     "Assessment", "BatchResult", "Change", "CredibilityClient", "CredibilityError", "Factor",
     "Forbidden", "Grade", "ModelCard", "ModelRef", "NotFound", "Problem", "ProblemError",
     "RateLimited", "Reliability", "RetryPolicy", "ServiceUnavailable", "ServiceUnreachable",
     "SourcePage", "SourceRecord", "TooLarge", "TrackRecord", "Unauthorized",
-    "UnexpectedAnswer", "ValidationFailed", "assessment_request",
+    "UnexpectedAnswer", "ValidationFailed", "assessment_request", "verify_signature",
 ]

@@ -21,7 +21,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from model.policy import load_policy
 
-    from . import api, db, desks, keys, limits, logs, metrics, outlets, serving
+    from . import api, db, desks, keys, limits, logs, metrics, outlets, serving, webhooks
     from .api import page
 
     logs.init_app(app)
@@ -32,6 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
     limits.init_app(app)
     serving.init_app(app)
     outlets.init_app(app)
+    webhooks.init_app(app)
     app.extensions["policy"] = load_policy()
     app.before_request(_refuse_non_json_bodies)
     app.before_request(_refuse_unstorable_text)

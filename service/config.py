@@ -28,6 +28,17 @@ DEFAULTS = {
     # Where MBFC, Baly et al., Idiap and EUvsDisinfo lie (laid out as ../shared/datasets);
     # empty: the shipped outlet table only (names and Lin et al. 2023).
     "OUTLET_DATA": str(ROOT.parent / "shared" / "datasets"),
+    # Webhooks (service/webhooks/): signing secrets are derived from this key; unset, no
+    # webhook can be made.
+    "WEBHOOKS_SECRET_KEY": "",
+    "WEBHOOKS_ALLOW_HTTP": False,
+    "WEBHOOKS_ALLOW_PRIVATE": False,
+    "WEBHOOKS_DELIVER": True,
+    "WEBHOOKS_POLL_SECONDS": 1.0,
+    "WEBHOOKS_TIMEOUT_SECONDS": 5.0,
+    "WEBHOOKS_LEASE_SECONDS": 60.0,
+    "WEBHOOKS_RETRY_BASE_SECONDS": 30.0,
+    "WEBHOOKS_GIVE_UP_SECONDS": 86400.0,
 }
 
 # Fixed settings of the extensions; not meant to vary between deployments.

@@ -27,6 +27,7 @@ class Recorded:
     assessment: Assessment
     source: Source | None   # whose counters moved; None when the claim named no source
     desk: Desk              # the assessment's desk, refitted
+    earlier: str | None     # the verdict this one replaced, if any
 
 
 def record_verdict(writer, assessment_id: str, fields: dict, training_counts,
@@ -64,10 +65,10 @@ def record_verdict(writer, assessment_id: str, fields: dict, training_counts,
     writer.flush()
     desk = desks.refit(writer, assessment.desk)
     if assessment.source_id is None:
-        return Recorded(assessment, None, desk)
+        return Recorded(assessment, None, desk, before)
     if before != fields["verdict"]:
         if before is not None:
             records.count_verdict(writer, assessment.source_id, before, -1)
         records.count_verdict(writer, assessment.source_id, fields["verdict"], +1)
     source = writer.get(Source, assessment.source_id, populate_existing=True)
-    return Recorded(assessment, source, desk)
+    return Recorded(assessment, source, desk, before)

@@ -6,7 +6,7 @@ from flask_smorest import abort
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from .. import db, desks, metrics, records, serving
+from .. import db, desks, metrics, records, serving, webhooks
 from ..assessing import Refusal, answer, prepare, score, store
 from ..claimreview import claim_review
 from ..problems import flatten_messages, problem_body
@@ -135,12 +135,18 @@ def post_verdict(fields, assessment_id):
             else:
                 result = records.record(recorded.source,
                                         reliability=serving.reliability(recorded.source))
+            # In this transaction: the verdict and its events are stored together or not at all.
+            announced = webhooks.events.verdict_recorded(
+                writer, recorded.assessment, fields, result, recorded.earlier,
+                scorer.source_reliability if scorer is not None else None)
     except UnknownAssessment:
         abort(404, message="No assessment has this id.")
     except OtherDesk as refusal:
         abort(403, message=f"This claim was scored for desk {refusal.desk!r}: only a key of "
                            "that desk, or an admin key, may record its verdict.")
     desks.cache().hold(recorded.desk.desk, desks.calibration_of(recorded.desk))
+    if announced:
+        webhooks.wake()
     metrics.VERDICTS.labels(fields["verdict"]).inc()
     return result
 

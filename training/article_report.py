@@ -94,12 +94,14 @@ def score_report(report: dict) -> dict:
             counts["relay_ok"] += _relays_match(relays, want["relayed_by"])
         elif relays:
             counts["false_relays"] += 1
-        rows.append(("ok" if speaker_ok else "speaker", claim, want))
+        relay_ok = _relays_match(relays, want.get("relayed_by") or [])
+        rows.append(("ok" if speaker_ok and relay_ok else "speaker" if not speaker_ok
+                     else "relay", claim, want))
     for index, want in enumerate(expected):
         if want.get("checkable", True):
             counts["expected"] += 1
             counts["hit"] += index in matched and any(
-                r[2] is want and r[0] in ("ok", "speaker") for r in rows)
+                r[2] is want and r[0] in ("ok", "speaker", "relay") for r in rows)
         else:
             counts["opinions"] += 1
             counts["opinions_ok"] += not any(r[2] is want and r[0] == "opinion-scored"
@@ -140,7 +142,7 @@ def _show(report: dict, result: dict) -> None:
             continue
         got = (f"{claim['source']['name']!r} [{claim['cue']}] {claim['claim']!r} "
                f"relay={claim['context']['relayed_by']}") if claim else ""
-        print(f"  {status:15} {got}  want={want and (want['source'], want['key'])}")
+        print(f"  {status:15} {got}  want={want and (want['source'], want['key'], want.get('relayed_by'))}")
 
 
 def main(argv=None) -> None:

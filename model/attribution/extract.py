@@ -23,14 +23,13 @@ from . import reporting
 from .language import detect_language
 from .sentences import sentences
 from .speakers import PRONOUNS, Report, Speaker, is_outlet, outlet_name, speaker_after, \
-    speaker_before
+    speaker_before, subject_words
 
 _BOUNDARY = re.compile(r",\s*(?:while|but|and|whereas|although)\s+|;\s+|\s+(?:but|and)\s+"
                        r"(?=(?:later\s+|also\s+)?(?:said|told|added|insisted|denied|claimed|"
                        r"warned|rejected|confirmed)\b)", re.IGNORECASE)
-_FINITE = re.compile(r"^(?:[a-z]+ed|has|have|had|is|was|were|are|will|would|rose|fell|won|"
-                     r"took|hit|made|cut|kept|said|told|says)$")
 _TRIM = " \t\n,;:\"“”«»'"
+_QUOTE_ONLY = re.compile(r"^\s*[\"“«][^\"“”«»]+[\"”»]\s*$")
 
 
 @dataclass
@@ -75,23 +74,42 @@ def extract(text: str) -> Extraction:
         return Extraction(language)
     report = Report(text)
     found: list[Claim] = []
+    previous: list[Claim] = []
     for sentence in sentences(text):
-        found.extend(_sentence_claims(report, sentence.text, sentence.start))
+        claims = _sentence_claims(report, sentence.text, sentence.start)
+        if not claims and previous and _QUOTE_ONLY.match(sentence.text):
+            claims = _quote_goes_on(previous[-1], sentence.text, sentence.start)
+        found.extend(claims)
+        previous = claims
     return Extraction(language, found)
 
 
-def _clauses(text: str, matches: list) -> list[tuple[int, int, object]]:
-    """(start, end, first cue) of each clause that has a cue; cue-less clauses join the one
-    before."""
+def _quote_goes_on(before: Claim, text: str, offset: int) -> list[Claim]:
+    """A sentence that is all quotation, after a quoted claim: the same speaker goes on."""
+    content = _content(text, 0, len(text))
+    if content is None:
+        return []
+    words, start, end = content
+    return [Claim(_sentence_case(words), before.speaker, start + offset, end + offset,
+                  before.cue, reporting.checkable(before.cue, words), before.channel,
+                  reporting.own_side(words), before.first_hand)]
+
+
+def _clauses(text: str, matches: list) -> list[tuple]:
+    """(start, end, first cue, cue-less clause before it) of each clause that has a cue;
+    other cue-less clauses join the one before."""
     cuts = [0] + [m.end() for m in _BOUNDARY.finditer(text)]
     ends = [m.start() for m in _BOUNDARY.finditer(text)] + [len(text)]
-    clauses = []
+    clauses, opening = [], None
     for start, end in zip(cuts, ends):
         inside = [m for m in matches if start <= m.start() < end]
         if inside:
-            clauses.append([start, end, inside[0]])
+            clauses.append([start, end, inside[0], opening])
+            opening = None
         elif clauses:
             clauses[-1][1] = end
+        else:
+            opening = (start, end)   # "A welcomed the fine but said ...": A is the speaker
     return [tuple(c) for c in clauses]
 
 
@@ -100,8 +118,12 @@ def _sentence_claims(report: Report, text: str, offset: int) -> list[Claim]:
     if not matches:
         return []
     claims: list[Claim] = []
-    for start, end, match in _clauses(text, matches):
-        claim = _clause_claim(report, text, start, end, match, claims)
+    for start, end, match, opening in _clauses(text, matches):
+        before = claims
+        if opening is not None and not claims:
+            subject = _subject(text[opening[0]:opening[1]])
+            before = [Claim("", subject, 0, 0, "", True)] if subject else []
+        claim = _clause_claim(report, text, start, end, match, before)
         if claim is None:
             continue
         claim.start += offset
@@ -137,10 +159,13 @@ def _clause_claim(report: Report, text: str, start: int, end: int, match,
     speaker, content, whole = None, None, False
     if cue == "according to":
         if not pre.strip(_TRIM):
-            comma = post.find(",")
+            citing = re.match(r"^(?P<relay>[^,]+),\s*(?:citing|quoting)\s+(?P<who>[^,]+),", post)
+            comma = citing.end() - 1 if citing else post.find(",")
             if comma < 0:
                 return None
-            speaker = speaker_before(post[:comma])
+            speaker = speaker_before(citing.group("who") if citing else post[:comma])
+            if citing and speaker is not None:
+                speaker.relayed_by = [outlet_name(citing.group("relay"))]
             content = _content(text, match.end() + comma + 1, end)
         else:
             speaker = speaker_before(post)
@@ -156,7 +181,7 @@ def _clause_claim(report: Report, text: str, start: int, end: int, match,
     elif cue == "saying":
         speaker = _subject(text[:match.start()])
         content = _content(text, match.end(), end)
-    elif _inverted(pre, post):
+    elif _inverted(pre, post, cue):
         speaker = speaker_after(post)
         content = _content(text, start, match.start())
     elif reporting.is_tail(post):
@@ -201,9 +226,9 @@ def _expanded(report: Report, speaker: Speaker) -> Speaker:
     return speaker
 
 
-def _inverted(pre: str, post: str) -> bool:
+def _inverted(pre: str, post: str, cue: str) -> bool:
     """'"...," said X, a vendor.' or '..., said X.': the speaker follows the cue."""
-    if not re.search(r"[,\"”]\s*$", pre):
+    if cue in reporting.OBJECT_CUES or not re.search(r"[,\"”]\s*$", pre):
         return False
     head = post.strip().split(",")[0]
     words = head.rstrip(".!?").split()
@@ -250,9 +275,5 @@ def _last_top_comma(text: str) -> int:
 
 def _subject(text: str) -> Speaker | None:
     """The subject of a sentence: its words up to the first finite verb."""
-    words = []
-    for word in text.split():
-        if _FINITE.match(word):
-            break
-        words.append(word)
-    return speaker_before(" ".join(words)) if words else None
+    words = subject_words(text)
+    return speaker_before(words) if words else None

@@ -38,7 +38,7 @@ _NOUN_BEFORE = frozenset("the a an these those its his her their our such any of
                          "two many several new unverified".split())
 _NEGATION = re.compile(r"(?:\bnot|n't|\bnever|\bdeclined\s+to|\brefused\s+to|\bwould\s+not)"
                        r"\s+(?:\w+\s+)?$", re.IGNORECASE)
-_RELATIVE = re.compile(r"\b(?:who|which|whom|whose)\b", re.IGNORECASE)
+_RELATIVE = re.compile(r"\b(?:who|which|whom|whose)\b")   # "WHO" is the health agency
 QUOTES = re.compile(r"[\"“”«»]")
 _OPEN = "\"“«"
 _CLOSE = "\"”»"
@@ -60,7 +60,7 @@ _LEADING_MODIFIERS = re.compile(
 # A cue at the end of a clause: only modifiers (and a participle) follow it.
 _TAIL = re.compile(
     r"^\s*(?:(?:on|in|at|to|late|early|last|this|from|outside|via|by|later|earlier|also|"
-    r"again|shortly|after|before|during|afterwards)\b[^,;\"“]{0,70})?"
+    r"again|shortly|after|before|during|afterwards)\b(?:\s+[^\s,;\"“]+){0,5})?"
     r"(?:,\s*(?:posting|adding|citing|quoting|according|speaking|without|as|in|on|after|"
     r"while|referring)\b.*)?\s*[.!?]?[\"”]?\s*$", re.IGNORECASE | re.DOTALL)
 

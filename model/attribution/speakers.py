@@ -13,8 +13,8 @@ from model.roles import classify_source
 PRONOUNS = frozenset({"it", "he", "she", "they", "we", "i"})
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _LEADING = re.compile(
-    r"^(?:but|and|however|meanwhile|separately|earlier|later|also|still|yet|instead|so|"
-    r"in\s+a\s+statement|in\s+response|on\s+\w+|asked\s+about\s+[^,]*)\b\s*,?\s*",
+    r"^(?:(?:but|and|however|meanwhile|separately|earlier|later|also|still|yet|instead|so)\b"
+    r"\s*,?\s*|(?:in|on|at|after|before|during|asked|speaking|writing|from)\s[^,]*,\s*(?=\S))",
     re.IGNORECASE)
 _TRAILING = re.compile(
     r"\s*,?\s*(?:\b(?:later|also|earlier|again|separately|previously|publicly|repeatedly|"
@@ -44,6 +44,9 @@ ORGANISATION_WORDS = frozenset(
     "university association league alliance nations borders cross crescent agencies times "
     "post today independent media radio television tv channel network fund programme "
     "program centre center commission board bureau".split())
+# Names of armed formations that "the group" or "the militants" may refer to.
+ARMED_WORDS = frozenset("front battalion corps legion movement guard army brigade group "
+                        "militia rebels forces".split())
 PERSON_WORDS = frozenset(
     "resident residents worker official spokesman spokeswoman spokesperson lawyer governor "
     "source deputy coach leader adviser advisor vendor witness organiser organizer chief "
@@ -93,6 +96,7 @@ class Speaker:
     relayed_by: list[str] = field(default_factory=list)
     told: str | None = None
     pronoun: str | None = None   # as written, when the text said "it", "he", ...
+    antecedent: str | None = None   # the subject of the pronoun's own clause, if named
 
     @property
     def kind(self) -> str:
@@ -101,7 +105,7 @@ class Speaker:
     @property
     def person(self) -> bool:
         words = self.name.split()
-        lowered = {w.lower().strip("'’s") for w in words}
+        lowered = {re.sub(r"['’]s?$", "", w.lower()) for w in words}
         if lowered & ORGANISATION_WORDS:
             return False
         if all(_CAPITALISED.match(w) and not w.isupper() for w in words) and 2 <= len(words) <= 4:
@@ -152,6 +156,9 @@ class Report:
     def resolve(self, speaker: Speaker) -> Speaker:
         """A pronoun or a description ("the group") to the nearest earlier speaker that fits."""
         word = speaker.name.lower()
+        if word in PRONOUNS and speaker.antecedent:
+            return Speaker(self.expand(speaker.antecedent), pronoun=speaker.name,
+                           relayed_by=speaker.relayed_by)
         if word in PRONOUNS:
             for earlier in reversed(self.speakers):
                 if earlier.name.lower() in PRONOUNS:
@@ -165,17 +172,42 @@ class Report:
         words = word.split()
         if 1 <= len(words) <= 3 and speaker.name[:1].islower() and words[-1] in DESCRIPTION_KINDS:
             head = words[-1]
-            for earlier in reversed(self.speakers):
-                if earlier.name.lower() in PRONOUNS or earlier.name == speaker.name:
+            about_people = head in PERSON_WORDS
+            unknown = None
+            for distance, earlier in enumerate(reversed(self.speakers)):
+                if earlier.name.lower() in PRONOUNS or earlier.name == speaker.name or (
+                        earlier.person != about_people):
                     continue
                 text = f"{earlier.name} {earlier.role or ''}".lower()
-                if re.search(rf"\b{head}", text) or earlier.kind in DESCRIPTION_KINDS[head]:
+                kinds = DESCRIPTION_KINDS[head]
+                if re.search(rf"\b{head}", text) or earlier.kind in kinds or (
+                        "armed_group" in kinds and set(text.split()) & ARMED_WORDS):
                     return Speaker(earlier.name, earlier.role, pronoun=speaker.name,
                                    relayed_by=speaker.relayed_by, told=speaker.told)
+                if unknown is None and distance < 3 and earlier.kind == "other":
+                    unknown = earlier
+            if unknown is not None and not about_people:
+                # A named organisation of no known kind: "Altrion said ... the company said".
+                return Speaker(unknown.name, unknown.role, pronoun=speaker.name,
+                               relayed_by=speaker.relayed_by, told=speaker.told)
         return speaker
 
     def remember(self, speaker: Speaker) -> None:
         self.speakers.append(speaker)
+
+
+_FINITE = re.compile(r"^(?:[a-z]+ed|has|have|had|is|was|were|are|will|would|rose|fell|won|"
+                     r"took|hit|made|cut|kept|said|told|says|that|who|which)$")
+
+
+def subject_words(text: str) -> str:
+    """The words of a clause up to its first finite verb (or relative pronoun)."""
+    words = []
+    for word in text.split():
+        if _FINITE.match(word):
+            break
+        words.append(word)
+    return " ".join(words)
 
 
 def _is_title(word: str) -> bool:
@@ -222,7 +254,7 @@ def _name_and_title(name: str) -> tuple[str, str | None]:
                                            and words[index - 1].lower() not in
                                            ("of", "the", "and", "for", "de", "al")):
             tail = words[index:]
-            if tail and all(_CAPITALISED.match(w) for w in tail) and not (
+            if tail and all(_CAPITALISED.match(w) or w.isdigit() for w in tail) and not (
                     {w.lower() for w in tail} & ORGANISATION_WORDS and len(tail) == 1
                     and tail[0].lower() in ORGANISATION_WORDS):
                 return " ".join(tail), " ".join(words[:index])
@@ -240,7 +272,14 @@ def outlet_name(text: str) -> str:
     return name
 
 
+_AUDIENCES = re.compile(r"\b(?:reporters|journalists|analysts|supporters|investors|"
+                        r"lawmakers|parliament|conference|briefing|crowd|audience|meeting|"
+                        r"summit|residents)\b", re.IGNORECASE)
+
+
 def is_outlet(text: str) -> bool:
+    if _AUDIENCES.search(text):
+        return False
     name = outlet_name(text)
     return bool(_OUTLET_WORDS.search(text)) or source_kind(name) in _OUTLET_KINDS
 
@@ -279,17 +318,18 @@ def speaker_before(text: str) -> Speaker | None:
         return None
     last = kept[-1].split()
     if len(last) > 1 and last[-1].lower() in PRONOUNS:
-        return Speaker(last[-1], relayed_by=relay)
+        # "The EG released a video it said showed ...": "it" is the clause's subject.
+        subject = subject_words(" ".join(last[:-1]))
+        return Speaker(last[-1], relayed_by=relay,
+                       antecedent=_clean_name(subject) if subject and _proper(subject) else None)
     if short:
         name, role = short, ", ".join(kept)
     else:
-        proper = [p for p in kept if _proper(p) and not _APPOSITION_PART.match(p)]
-        candidates = [p for p in kept if not _APPOSITION_PART.match(p)] or kept
-        chosen = proper[0] if proper and not (candidates and candidates[0] != proper[0]
-                                               and _proper_person(proper[0]) is False) \
-            else candidates[0]
-        if len(kept) > 1 and proper:
-            chosen = proper[0]
+        # Later parts that open with "a", "who" or a participle describe the first.
+        named = [kept[0]] + [p for p in kept[1:] if not _APPOSITION_PART.match(p)
+                             and not _PREPOSITION_PART.match(p)]
+        proper = [p for p in named if _proper(p)]
+        chosen = proper[0] if proper else named[0]
         name = chosen
         role = ", ".join(p for p in kept if p != chosen) or None
     names = _split_speakers(name) if not sources else [name]
@@ -303,10 +343,6 @@ def speaker_before(text: str) -> Speaker | None:
         role = ", ".join(r for r in (title, role) if r)
         name = bare
     return Speaker(name, role, others=[o for o in others if o and o != name], relayed_by=relay)
-
-
-def _proper_person(part: str) -> bool:
-    return Speaker(_clean_name(part)).person
 
 
 def _split_speakers(text: str) -> list[str]:

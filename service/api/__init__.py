@@ -103,7 +103,7 @@ class ServiceBlueprint(Blueprint):
 
 
 def register(api) -> None:
-    from . import assessments, health, model_card, sources, taxonomy
+    from . import articles, assessments, health, model_card, sources, taxonomy
 
-    for module in (assessments, sources, taxonomy, model_card, health):
+    for module in (assessments, articles, sources, taxonomy, model_card, health):
         api.register_blueprint(module.blp)

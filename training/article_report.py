@@ -16,10 +16,15 @@ expected claims) and prints, per part (tuning, held_out, all):
 - opinions: expected non-checkable claims left out or marked ``checkable: false``;
 - languages: the reports and the foreign texts beside them given their language;
 - the median time of extraction per report.
+
+``--splitter stops`` swaps pysbd for a plain split after each full stop, question or
+exclamation mark before a capital or a quote, to show what the library buys.
 """
 from __future__ import annotations
 
 import argparse
+import importlib
+import re
 import statistics
 import time
 from pathlib import Path
@@ -27,9 +32,41 @@ from pathlib import Path
 import yaml
 
 from model.attribution import detect_language, extract
+from model.attribution.sentences import Sentence
 from model.names import normalise_name
 
 FIXTURE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "reports.yaml"
+
+
+_STOP = re.compile(r"(?<=[.!?])[\"”]?\s+(?=[\"“A-Z])")
+
+
+def split_at_stops(text: str) -> list[Sentence]:
+    """The baseline: a new sentence after every stop before a capital or a quote."""
+    found, start = [], 0
+    for match in list(_STOP.finditer(text)) + [None]:
+        end = match.start() if match else len(text)
+        piece = text[start:end]
+        if piece.strip():
+            found.append(Sentence(piece.strip(), start + len(piece) - len(piece.lstrip())))
+        if match:
+            start = match.end()
+    return found
+
+
+# Paragraphs of two sentences each, with the abbreviations news copy is full of.
+TWO_SENTENCES = (
+    "Lt. Gen. Igor Petrov said the bridge was hit. The ministry denied it.",
+    "U.S. officials said the strike happened at 5 a.m. local time. Two were hurt.",
+    "Mr. Smith told reporters in St. Petersburg that 1.5 km of track was damaged. He left.",
+    "Gov. Anna Lee said on Jan. 5 that No. 2 reactor was shut. Inspectors agreed.",
+    "\"Is this a war?\" he asked. \"Yes,\" she said.",
+    "The firm, Acme Inc., said sales rose. Shares fell.",
+    "Prof. Ivanova of Moscow State Univ. said the data were wrong. Critics disagreed.",
+    "The army said it was ready. Dr. Khan, a medic, said 12 died.",
+    "Sen. Jane Roe (D-Calif.) said the bill would pass. It did not.",
+    "The vote is set for Sept. 30, officials said. Turnout may be low.",
+)
 
 
 def load_reports(path: Path = FIXTURE) -> dict:
@@ -149,7 +186,12 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--show", action="store_true", help="list each miss and error")
     parser.add_argument("--part", choices=("tuning", "held_out"), help="only this part")
+    parser.add_argument("--splitter", choices=("pysbd", "stops"), default="pysbd",
+                        help="sentence splitter: pysbd (the service's) or the plain baseline")
     args = parser.parse_args(argv)
+    if args.splitter == "stops":
+        # the module, not the function the package exports under the same name
+        importlib.import_module("model.attribution.extract").sentences = split_at_stops
     data = load_reports()
     parts = {"tuning": [], "held_out": []}
     for report in data["reports"]:
@@ -180,6 +222,12 @@ def main(argv=None) -> None:
     print(f"languages: {_ratio(right, len(texts))} given their language, "
           f"{_ratio(not_en, len(texts))} told English or not")
     print(f"extraction: median {statistics.median(timings) * 1000:.1f} ms per report")
+    from model.attribution.sentences import sentences
+
+    for name, split in (("pysbd", sentences), ("stops", split_at_stops)):
+        right = sum(len(split(text)) == 2 for text in TWO_SENTENCES)
+        print(f"sentences: {name} splits {_ratio(right, len(TWO_SENTENCES))} paragraphs "
+              "with abbreviations right")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,9 @@ import pysbd
 
 _SEGMENTER = pysbd.Segmenter(language="en", clean=False, char_span=False)
 _PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\s*[\"“A-Z])")
+# A stop, question or exclamation mark with more text after it: only then can a paragraph
+# hold two sentences (pysbd is most of an article's extraction time; skip it when it can't).
+_INNER_STOP = re.compile(r"[.!?][\"”'’)]*\s+\S")
 
 
 class Sentence(NamedTuple):
@@ -34,6 +37,10 @@ def sentences(text: str) -> list[Sentence]:
     found = []
     for offset, paragraph in paragraphs(text):
         if not paragraph.strip():
+            continue
+        if not _INNER_STOP.search(paragraph.strip()):
+            at = len(paragraph) - len(paragraph.lstrip())
+            found.append(Sentence(paragraph.strip(), offset + at))
             continue
         cursor = 0
         for piece in _SEGMENTER.segment(paragraph):

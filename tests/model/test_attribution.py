@@ -91,3 +91,14 @@ def test_the_test_reports_are_enough_and_their_keys_are_in_their_text():
     for report in data["reports"]:
         for claim in report["claims"]:
             assert report["text"].count(claim["key"]) == 1, (report["id"], claim["key"])
+
+
+def test_abbreviations_do_not_end_sentences():
+    from model.attribution.sentences import sentences
+    from training.article_report import TWO_SENTENCES
+
+    for paragraph in TWO_SENTENCES:
+        found = sentences(paragraph)
+        assert len(found) == 2, [s.text for s in found]
+        for sentence in found:
+            assert paragraph[sentence.start:sentence.start + len(sentence.text)] == sentence.text

@@ -29,6 +29,8 @@ _BOUNDARY = re.compile(r",\s*(?:while|but|and|whereas|although)\s+|;\s+|\s+(?:bu
                        r"(?=(?:later\s+|also\s+)?(?:said|told|added|insisted|denied|claimed|"
                        r"warned|rejected|confirmed)\b)", re.IGNORECASE)
 _TRIM = " \t\n,;:\"“”«»'"
+# Longer "sentences" (a text without stops) are left alone: no claim is read from them.
+MAX_SENTENCE_CHARS = 2000
 _QUOTE_ONLY = re.compile(r"^\s*[\"“«][^\"“”«»]+[\"”»]\s*$")
 
 
@@ -114,6 +116,8 @@ def _clauses(text: str, matches: list) -> list[tuple]:
 
 
 def _sentence_claims(report: Report, text: str, offset: int) -> list[Claim]:
+    if len(text) > MAX_SENTENCE_CHARS:
+        return []   # no report's sentence is this long; rules over it would only cost time
     matches = list(reporting.cues(text))
     if not matches:
         return []

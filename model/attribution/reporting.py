@@ -104,7 +104,7 @@ def cues(text: str):
     for match in CUE.finditer(text):
         if any(start < match.start() < end for start, end in quoted):
             continue
-        before = text[:match.start()]
+        before = text[max(0, match.start() - 300):match.start()]   # enough to judge the cue
         words = before.split()
         previous = words[-1].lower().strip(",") if words else ""
         word = match.group().lower()

@@ -33,9 +33,27 @@ def paragraphs(text: str):
     yield position, text[position:]
 
 
+# pysbd's time grows faster than a paragraph's length: a long one goes in pieces, cut
+# where a sentence surely ends (a stop after a lowercase word of four letters or more,
+# before a capital or a quote; abbreviations are shorter or capitalised).
+PIECE_CHARS = 2000
+_SURE_END = re.compile(r"(?<=[a-z]{4}[.!?])[\"”]?\s+(?=[\"“A-Z])")
+
+
+def pieces(offset: int, paragraph: str):
+    while len(paragraph) > PIECE_CHARS:
+        cut = None
+        for match in _SURE_END.finditer(paragraph, 0, PIECE_CHARS):
+            cut = match.end()
+        cut = cut or PIECE_CHARS
+        yield offset, paragraph[:cut]
+        offset, paragraph = offset + cut, paragraph[cut:]
+    yield offset, paragraph
+
+
 def sentences(text: str) -> list[Sentence]:
     found = []
-    for offset, paragraph in paragraphs(text):
+    for offset, paragraph in (piece for part in paragraphs(text) for piece in pieces(*part)):
         if not paragraph.strip():
             continue
         if not _INNER_STOP.search(paragraph.strip()):

@@ -67,7 +67,10 @@ def assess_article(session, scorer, body: dict, max_claim_chars: int) -> Intake:
     answered, claims = [], []
     for claim, request, one in zip(found, requests, prepared):
         if one is None:
-            claims.append(dict(claim, assessment=None, verdict=None))
+            context = dict(claim["context"])
+            if article.get("published_at"):
+                context["published_at"] = article["published_at"]
+            claims.append(dict(claim, context=context, assessment=None, verdict=None))
             continue
         result = next(answers)
         answered.append((one, result))

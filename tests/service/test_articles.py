@@ -45,6 +45,7 @@ def test_a_report_gives_its_claims_each_assessed_as_an_assessment_is(scoring_app
     assert REPORT[relayed["span"]["start"]:relayed["span"]["end"]].startswith("the attackers")
     opinion = claims[2]
     assert opinion["checkable"] is False and opinion["assessment"] is None
+    assert opinion["context"]["published_at"] == "2026-05-23"
     for claim in claims[:2] + claims[3:]:
         stored = client.get(f"/v1/assessments/{claim['assessment']['id']}")
         assert stored.status_code == 200 and stored.json == claim["assessment"]

@@ -8,9 +8,15 @@ again in the text, in order.
 from __future__ import annotations
 
 import re
+import warnings
 from typing import NamedTuple
 
-import pysbd
+with warnings.catch_warnings():
+    # pysbd 0.3.4 has three regex strings with invalid escapes ("\s" outside a raw string):
+    # compiling them from source warns (DeprecationWarning; SyntaxWarning from Python 3.12).
+    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.simplefilter("ignore", SyntaxWarning)
+    import pysbd
 
 _SEGMENTER = pysbd.Segmenter(language="en", clean=False, char_span=False)
 _PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\s*[\"“A-Z])")

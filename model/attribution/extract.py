@@ -25,7 +25,8 @@ from .sentences import sentences
 from .speakers import PRONOUNS, Report, Speaker, is_outlet, outlet_name, speaker_after, \
     speaker_before, subject_words
 
-_BOUNDARY = re.compile(r",\s*(?:while|but|and|whereas|although)\s+|;\s+|\s+(?:but|and)\s+"
+_BOUNDARY = re.compile(r",\s*(?:while|but|and|whereas|although)\s+|;\s+|,\s*(?=saying\s)|"
+                       r"\s+(?:but|and)\s+"
                        r"(?=(?:later\s+|also\s+)?(?:said|told|added|insisted|denied|claimed|"
                        r"warned|rejected|confirmed)\b)", re.IGNORECASE)
 _TRIM = " \t\n,;:\"“”«»'"

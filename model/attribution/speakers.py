@@ -20,8 +20,9 @@ _TRAILING = re.compile(
     r"\s*,?\s*(?:\b(?:later|also|earlier|again|separately|previously|publicly|repeatedly|"
     r"has|have|had|on\s+\w+|last\s+\w+|in\s+a\s+statement|once|then|itself|first))+\s*,?\s*$",
     re.IGNORECASE)
-_PLACE = re.compile(r"\s+in\s+(?:the\s+)?(?:(?:city|town|region|province|capital|village)"
-                    r"\s+of\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?$")
+# "Officials in the coastal city of Merin" -> "Officials": where they are is not who.
+_PLACE = re.compile(r"\s+in\s+(?:the\s+)?(?:[a-z-]+\s+){0,3}?(?:of\s+)?"
+                    r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?$")
 _PREFIX = re.compile(r"^(?:(?:the\s+)?press\s+service\s+of|a\s+statement\s+(?:from|by)|"
                      r"data\s+from|figures\s+from|a\s+report\s+(?:from|by))\s+", re.IGNORECASE)
 _PREPOSITION_PART = re.compile(r"^(?:in|on|at|after|before|during|speaking|asked|according|"
@@ -33,7 +34,8 @@ TITLES = frozenset(
     "spokeswoman spokesperson chief executive director senator secretary lieutenant major "
     "captain judge ambassador adviser advisor chairman chairwoman chair leader organiser "
     "organizer officer commander sergeant admiral prosecutor premier deputy head rep "
-    "representative envoy coach lawyer analyst editor founder ceo".split())
+    "representative envoy coach lawyer analyst editor founder ceo dr mr mrs ms prof gen lt "
+    "col sgt capt gov sen".split())
 # Words that make a capitalised name an organisation rather than a person.
 ORGANISATION_WORDS = frozenset(
     "ministry agency analytics foods builders energy union front battalion corps guard "
@@ -354,7 +356,8 @@ def _split_speakers(text: str) -> list[str]:
 def speaker_after(text: str) -> Speaker | None:
     """The speaker from the words after a cue ("said Olena Kravets, a 52-year-old vendor")."""
     text = QUOTE_MARKS.sub("", text).strip()
-    match = re.match(r"^\s*(?P<name>[^,.;:]+?)(?:\s*,\s*(?P<role>[^.;]+?))?\s*"
+    match = re.match(r"^\s*(?P<name>(?:[A-Z][a-z]{0,3}\.\s+)*[^,.;:]+?)"
+                     r"(?:\s*,\s*(?P<role>[^.;]+?))?\s*"
                      r"(?:\b(?:on|in|at|told|late|early)\b[^,]*)?\s*[.!?]?\s*$", text)
     if not match:
         return None

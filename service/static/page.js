@@ -498,6 +498,7 @@
     const table = $("report-claims");
     table.querySelectorAll("tbody").forEach((node) => node.remove());
     const claims = article.claims;
+    table.hidden = claims.length === 0;
     const scored = claims.filter((claim) => claim.assessment).length;
     $("report-summary").textContent = article.language !== "en"
       ? `This report is not in English (language: ${article.language}): no claims were read from it.`

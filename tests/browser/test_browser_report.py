@@ -83,3 +83,4 @@ def test_empty_foreign_and_unattributed_reports_say_what_they_are(page):
     page.get_by_role("button", name="Find and weigh the claims").click()
     expect(page.locator("#report-summary")).to_have_text(
         "0 attributed claims, 0 scored: the report names no one saying anything.")
+    expect(page.locator("#report-claims")).to_be_hidden()

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import current_app
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates
 
 from model.desks import is_desk_id
 
@@ -35,6 +35,12 @@ class ArticleRequestSchema(Schema):
     def _desk_id(self, value, **_):
         if not is_desk_id(value):
             raise ValidationError("A desk id is a slug: [a-z0-9][a-z0-9._-]{0,63}.")
+
+    @post_load
+    def _date_as_text(self, data, **_):
+        if data.get("published_at") is not None:
+            data["published_at"] = data["published_at"].isoformat()
+        return data
 
 
 class SpanSchema(Schema):

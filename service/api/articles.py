@@ -21,8 +21,6 @@ blp = ServiceBlueprint("articles", __name__, url_prefix="/v1/articles",
 @blp.problems(413, 415, 429, 503)
 def create_article(body):
     """Find a report's attributed claims, score each and store them"""
-    if body.get("published_at") is not None:
-        body["published_at"] = body["published_at"].isoformat()
     intake = assess_article(db.session(), _scorer(), body,
                             current_app.config["MAX_CLAIM_CHARS"])
     with db.transaction() as writer:

@@ -300,8 +300,7 @@ def speaker_before(text: str) -> Speaker | None:
     if not text:
         return None
     parts = _split_parts(text)
-    relay, sources, name, role, short = [], [], None, [], None
-    kept = []
+    relay, sources, short, kept = [], [], None, []
     for index, part in enumerate(parts):
         if m := _RELAY_PART.match(part):
             relay.append(outlet_name(m.group("relay")))
@@ -331,9 +330,9 @@ def speaker_before(text: str) -> Speaker | None:
         named = [kept[0]] + [p for p in kept[1:] if not _APPOSITION_PART.match(p)
                              and not _PREPOSITION_PART.match(p)]
         proper = [p for p in named if _proper(p)]
-        chosen = proper[0] if proper else named[0]
-        name = chosen
-        role = ", ".join(p for p in kept if p != chosen) or None
+        name = proper[0] if proper else named[0]
+        # Two speakers quoted together are two speakers, not one's role.
+        role = None if sources else ", ".join(p for p in kept if p != name) or None
     names = _split_speakers(name) if not sources else [name]
     name = _clean_name(names[0])
     others = [_clean_name(n) for n in names[1:]] + [_clean_name(s) for s in (

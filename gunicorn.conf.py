@@ -1,7 +1,8 @@
 """gunicorn settings for the credibility service (`gunicorn -c gunicorn.conf.py`).
 
-Environment: PORT (8000), GUNICORN_WORKERS (2), GUNICORN_THREADS (1), GUNICORN_TIMEOUT (60),
-PROMETHEUS_MULTIPROC_DIR (a fresh temporary folder when unset).
+Environment: HOST (127.0.0.1; the container sets 0.0.0.0), PORT (8000), GUNICORN_WORKERS (2),
+GUNICORN_THREADS (1), GUNICORN_TIMEOUT (60), PROMETHEUS_MULTIPROC_DIR (a fresh temporary folder
+when unset).
 """
 import os
 import shutil
@@ -11,7 +12,7 @@ from service.logs import gunicorn_logger_class
 from service.serving import LATE_WORKER
 
 wsgi_app = "service:create_app()"
-bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 # On SIGTERM a worker also answers the requests already waiting for it (service/draining.py;

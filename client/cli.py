@@ -1,4 +1,5 @@
-"""`python -m client`: score a claim, a JSONL file of them, or a news report, from a shell.
+"""`python -m client`: score a claim, a JSONL file of them or a news report, or record
+a verdict.
 
 Exit codes: 0 done, 1 the service failed or refused (its problem is printed), 2 usage.
 """
@@ -6,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import datetime
 import json
 import os
 import sys
@@ -16,8 +18,8 @@ from tqdm import tqdm
 
 from .api import CredibilityClient
 from .problems import CredibilityError, Problem, ProblemError
-from .results import BatchResult
-from .summary import describe, describe_article, describe_problem
+from .results import LEVELS, BatchResult
+from .summary import describe, describe_article, describe_problem, describe_record
 from .transport import RetryPolicy
 
 DEFAULT_URL = "http://127.0.0.1:8000"
@@ -29,7 +31,7 @@ def parser() -> argparse.ArgumentParser:
     service.add_argument("--url", default=os.environ.get("CREDIBILITY_URL", DEFAULT_URL),
                          help="the service (default: $CREDIBILITY_URL or %(default)s)")
     service.add_argument("--api-key", default=os.environ.get("CREDIBILITY_API_KEY"),
-                         help="X-API-Key, where scoring needs one (default: "
+                         help="X-API-Key, for verdicts and where scoring needs one (default: "
                               "$CREDIBILITY_API_KEY, which other users cannot see in ps)")
     service.add_argument("--timeout", type=float, default=60.0, help="seconds per request")
     service.add_argument("--tries", type=_positive, default=RetryPolicy.tries,
@@ -51,9 +53,34 @@ def parser() -> argparse.ArgumentParser:
     score.add_argument("--first-hand", action="store_true", help="the source saw it itself")
     score.add_argument("--relayed-by", metavar="NAME", action="append", default=[],
                        help="who passed the claim on, nearest first (repeatable)")
+    score.add_argument("--affiliation", help="whom the source speaks for, e.g. Russia")
+    score.add_argument("--country", help="the source's country, e.g. RU")
     score.add_argument("--corroborations", metavar="N", type=_count,
                        help="independent sources that agree")
+    score.add_argument("--evidence", metavar="URL", action="append", default=[],
+                       help="evidence attached, not verified (repeatable)")
+    score.add_argument("--verified-evidence", metavar="URL", action="append", default=[],
+                       help="evidence verified by the desk, e.g. geolocated and dated "
+                            "(repeatable)")
+    score.add_argument("--channel", help="where it was said, e.g. statement, telegram")
+    score.add_argument("--topic", help="what it is about, e.g. military")
+    score.add_argument("--published-at", metavar="YYYY-MM-DD", type=_date,
+                       help="when it was published")
     score.add_argument("--json", action="store_true", help="print the answer as JSON")
+
+    verdict = commands.add_parser(
+        "verdict", parents=[service], help="record a fact-check verdict (needs a key)",
+        description="Record a fact-checker's verdict on a scored claim and print the "
+                    "source's updated record. Needs a key that may write (--api-key or "
+                    "$CREDIBILITY_API_KEY).")
+    verdict.add_argument("assessment", metavar="ASSESSMENT_ID",
+                         help="the id of the assessment (an answer's `id`)")
+    verdict.add_argument("verdict", choices=LEVELS, metavar="VERDICT",
+                         help=f"the outcome: {', '.join(LEVELS)}")
+    verdict.add_argument("--reviewer", required=True, help="who checked it, e.g. desk-3")
+    verdict.add_argument("--evidence-url", metavar="URL", help="where the check is published")
+    verdict.add_argument("--notes", help="anything the desk wants kept with the verdict")
+    verdict.add_argument("--json", action="store_true", help="print the answer as JSON")
 
     many = commands.add_parser(
         "score-file", parents=[service], help="score a JSONL file of requests",
@@ -70,7 +97,8 @@ def parser() -> argparse.ArgumentParser:
                     "its attributed claims as a table: speaker, kind, relay, grade, score.")
     report.add_argument("file", help="the report as UTF-8 text; - reads standard input")
     report.add_argument("--title")
-    report.add_argument("--published-at", metavar="YYYY-MM-DD")
+    report.add_argument("--published-at", metavar="YYYY-MM-DD", type=_date,
+                        help="when it was published; given to each claim")
     report.add_argument("--desk", help="the desk each claim is scored for")
     report.add_argument("--json", action="store_true", help="print the answer as JSON")
     return main
@@ -83,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "score":
             return score(client, args)
+        if args.command == "verdict":
+            return record_verdict(client, args)
         if args.command == "article":
             return article(client, args)
         return score_file(client, args)
@@ -98,7 +128,8 @@ def score(client: CredibilityClient, args) -> int:
         print("score: give --source NAME, --source-type TYPE or both", file=sys.stderr)
         return USAGE
     source = {key: value for key, value in
-              (("name", args.source), ("type", args.source_type)) if value}
+              (("name", args.source), ("type", args.source_type),
+               ("affiliation", args.affiliation), ("country", args.country)) if value}
     context = {}
     if args.party_to_event:
         context["party_to_event"] = True
@@ -108,6 +139,13 @@ def score(client: CredibilityClient, args) -> int:
         context["relayed_by"] = args.relayed_by
     if args.corroborations is not None:
         context["corroborations"] = args.corroborations
+    evidence = [*args.evidence, *({"url": url, "verified": True}
+                                  for url in args.verified_evidence)]
+    if evidence:
+        context["evidence"] = evidence
+    for key in ("channel", "topic", "published_at"):
+        if getattr(args, key):
+            context[key] = getattr(args, key)
     assessment = client.score(args.claim, source, context)
     print(json.dumps(assessment.raw, indent=2, ensure_ascii=False) if args.json
           else describe(assessment))
@@ -125,6 +163,14 @@ def article(client: CredibilityClient, args) -> int:
                            desk=args.desk)
     print(json.dumps(found.raw, indent=2, ensure_ascii=False) if args.json
           else describe_article(found))
+    return OK
+
+
+def record_verdict(client: CredibilityClient, args) -> int:
+    record = client.verdict(args.assessment, args.verdict, args.reviewer,
+                            evidence_url=args.evidence_url, notes=args.notes)
+    print(json.dumps(record.raw, indent=2, ensure_ascii=False) if args.json
+          else describe_record(record))
     return OK
 
 
@@ -188,6 +234,13 @@ def ordered_results(client: CredibilityClient, path: Path, batch_size: int | Non
     while order:
         yield BatchResult(index, 400, problem=order.popleft())
         index += 1
+
+
+def _date(text: str) -> str:
+    try:
+        return datetime.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError("a date as YYYY-MM-DD") from None
 
 
 def _count(text: str) -> int:

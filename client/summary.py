@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .problems import ProblemError
-from .results import Article, Assessment, SourceRecord
+from .results import RELIABILITY_MEANINGS, Article, Assessment, SourceRecord
 
 TOP_FACTORS = 5
 
@@ -30,6 +30,16 @@ def describe(assessment: Assessment, top: int = TOP_FACTORS) -> str:
                   for change in assessment.what_would_change]
     lines += ["", f"Assessment {assessment.id}, model {assessment.model.version}, "
                   f"policy {assessment.model.policy_version}"]
+    return "\n".join(lines)
+
+
+def describe_record(source: SourceRecord) -> str:
+    """A source's record, as a verdict answers it: who, its record, its grade, its id."""
+    lines = [_source_line(source)]
+    if source.reliability is not None:
+        grade = source.reliability.grade
+        lines.append(f"Grade   {grade} = {RELIABILITY_MEANINGS.get(grade, 'unknown grade')}")
+    lines.append(f"Source  {source.id or '(not registered)'}")
     return "\n".join(lines)
 
 
@@ -70,7 +80,7 @@ def describe_article(article: Article, width: int = 60) -> str:
                      found.grade.code if found else "-",
                      f"{found.score:.2f}" if found else "opinion" if not claim.checkable
                      else "-",
-                     _cut(f"{top.label} {top.weight:+.2f}", 36) if top else "-",
+                     f"{_cut(top.label, 30)} {top.weight:+.2f}" if top else "-",
                      _cut(claim.claim, width)))
     widths = [max(len(row[i]) for row in [header] + rows) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()

@@ -67,6 +67,12 @@ def from_environment(environ=None) -> dict:
     return config
 
 
+def database_url(environ=None) -> str:
+    """DATABASE_URL as the service reads it (training's CLIs default to the same database)."""
+    environ = os.environ if environ is None else environ
+    return environ.get("DATABASE_URL", DEFAULTS["DATABASE_URL"])
+
+
 def split_list(value) -> list[str]:
     """A comma-separated setting (API_KEYS, CORS_ORIGINS) as a list without blanks."""
     if isinstance(value, (list, tuple)):

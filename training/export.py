@@ -1,6 +1,6 @@
 """Export the assessed claims that have a verdict as training JSONL.
 
-    python -m training.export --database-url URL --out FILE.jsonl
+    python -m training.export [--database-url URL] --out FILE.jsonl
 
 One line per verdict in the schema ``training.datasets.load_jsonl`` reads (``claim``,
 ``source``, ``context``, ``verdict``), plus extras the loader ignores: ``assessment_id``,
@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from tqdm import tqdm
 
 from service.assessing import SOURCE_FIELDS
+from service.config import database_url
 from service.records import IDENTITY
 from service.tables import Assessment, Source, Verdict
 
@@ -165,9 +166,9 @@ def export(url: str, out: Path, progress: bool = True) -> int:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.export", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"),
-                        required=not os.environ.get("DATABASE_URL"),
-                        help="SQLAlchemy URL of the service's database (default: $DATABASE_URL)")
+    parser.add_argument("--database-url", default=database_url(),
+                        help="SQLAlchemy URL of the service's database (default: "
+                             "$DATABASE_URL, else the service's own default, %(default)s)")
     parser.add_argument("--out", type=Path, required=True, help="the JSONL file to write")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")

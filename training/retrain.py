@@ -1,9 +1,10 @@
 """Retrain on the base data plus fact-checkers' verdicts; promote only through a gate.
 
-    python -m training.retrain --database-url URL --registry DIR [--base SPEC ...]
+    python -m training.retrain [--database-url URL] [--registry DIR] [--base SPEC ...]
         [--policy FILE] [--seed N] [--holdout 0.2] [--json] [--dry-run]
 
-Exports every verdict from the service's database and splits it by seed: a verdict is
+Exports every verdict from the service's database (``--database-url``, default: what the
+service reads, ``DATABASE_URL`` or ``var/service.db``) and splits it by seed: a verdict is
 held out when sha256("<seed>:<assessment id>") falls below ``--holdout``, so a verdict
 stays on its side as more verdicts arrive and a model trained by an earlier run with the
 same seed never saw this run's held-out slice. A candidate is trained (training.train)
@@ -38,6 +39,7 @@ import yaml
 from model.policy import PolicyError, parse_policy
 from model.registry import (ArtifactError, LoadedVersion, current_version, list_versions,
                             load_version, promote, save_version)
+from service.config import database_url
 
 from . import config, datasets, export, train
 from .evaluate import predict, track_records
@@ -276,8 +278,9 @@ def _share(text: str) -> float:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.retrain", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database-url", required=True,
-                        help="SQLAlchemy URL of the service's database")
+    parser.add_argument("--database-url", default=database_url(),
+                        help="SQLAlchemy URL of the service's database (default: "
+                             "$DATABASE_URL, else the service's own default, %(default)s)")
     parser.add_argument("--registry", type=Path, default=config.REGISTRY)
     parser.add_argument("--base", action="append",
                         help=f"liar:PATH or jsonl:FILE (repeatable; default liar:{config.LIAR})")

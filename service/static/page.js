@@ -217,18 +217,30 @@
     shown = body;
     $("answer").hidden = false;
     const score = body.score;
-    const gauge = $("gauge-value");
-    gauge.setAttribute("stroke-dasharray", `${(score * 100).toFixed(2)} 100`);
-    gauge.setAttribute("class", `gauge-value ${body.band}`);
-    $("gauge-number").textContent = `${Math.round(score * 100)}%`;
-    $("gauge-text").textContent = `Score ${score.toFixed(2)} of 1, band ${body.band}`;
-    $("score").textContent = score.toFixed(2);
-    const band = $("band");
-    band.textContent = `${body.band} credibility`;
-    band.className = `band ${body.band}`;
-
+    const percent = `${Math.round(score * 100)}%`;
     const letter = body.grade.source_reliability;
     const number = body.grade.information_credibility;
+    // F or 6: nothing to judge the source by, so the score is the model's guess from the
+    // wording and the kind of source, and no band's colour may say otherwise.
+    const noBasis = letter === "F" || number === "6";
+    const notice = $("no-basis");
+    notice.hidden = !noBasis;
+    notice.textContent = noBasis
+      ? `No basis to judge the source; the model's guess from the wording and kind: ${percent}`
+      : "";
+    const look = noBasis ? "guess" : body.band;
+    const gauge = $("gauge-value");
+    gauge.setAttribute("stroke-dasharray", `${(score * 100).toFixed(2)} 100`);
+    gauge.setAttribute("class", `gauge-value ${look}`);
+    $("gauge-number").textContent = percent;
+    $("gauge-text").textContent = noBasis
+      ? `Score ${score.toFixed(2)} of 1: the model's guess, with no basis to judge the source`
+      : `Score ${score.toFixed(2)} of 1, band ${body.band}`;
+    $("score").textContent = score.toFixed(2);
+    const band = $("band");
+    band.textContent = noBasis ? "the model's guess: no basis" : `${body.band} credibility`;
+    band.className = `band ${look}`;
+
     $("grade-letter").textContent = letter;
     $("grade-letter-meaning").textContent = `${letter}: ${RELIABILITY[letter] || "unknown grade"}`;
     $("grade-number").textContent = number;
@@ -293,7 +305,11 @@
     add("Kind", words(source.type));
     add("Affiliation", source.affiliation);
     add("Country", source.country);
-    add("Registry", source.id ? "registered" : "not registered (registered at its first verdict)");
+    // Registered; named but not registered yet; or given only by kind, which never is.
+    const byKindOnly = !source.id && !source.name;
+    add("Registry", source.id ? "registered" : (byKindOnly
+      ? "not registered: a source given only by kind never is"
+      : "not registered; registered at its first verdict"));
     if (source.reliability) {
       const r = source.reliability;
       add("Reliability", `${r.grade}: ${RELIABILITY[r.grade] || ""}; estimate ${r.mean.toFixed(2)} ` +
@@ -304,7 +320,8 @@
       const held = LEVELS.slice(3).reduce((sum, level) => sum + (record.counts[level] || 0), 0);
       add("Track record", `${held} of ${record.total} earlier ${record.total === 1 ? "claim" : "claims"} held up`);
     } else {
-      add("Track record", record ? "no verdicts yet" : "none: a source given only by kind has no record");
+      add("Track record", byKindOnly ? "none: a source given only by kind has no record"
+        : "no verdicts yet");
     }
     facts.lastElementChild.id = "track-record-summary";
     box.append(facts);

@@ -163,3 +163,92 @@ def test_registry_suggestions_and_the_evidence_chain(page, base_url, writer_head
     assert sent.value.post_data_json["source"] == {"name": "FSB"}
     expect(page.locator("#answer")).to_be_visible()
     expect(page.locator("#source-record")).to_contain_text("Federal Security Service")
+
+
+# An unregistered speaker of no known kind: the model's type guess is "other", with no record.
+UNKNOWN_SPEAKER = "Mira Kovac"
+CONFIDENT_CLAIM = ("Since 2010 the state has added more than 200,000 jobs, more than any "
+                   "other state.")
+HIGH_GREEN = "rgb(30, 122, 60)"  # --high in page.css
+
+
+def assess_unknown_speaker(page) -> float:
+    page.get_by_label("Claim", exact=True).fill(CONFIDENT_CLAIM)
+    page.get_by_label("Name", exact=True).fill(UNKNOWN_SPEAKER)
+    return assess(page)
+
+
+def test_with_no_basis_to_judge_the_source_the_score_is_the_models_guess(page):
+    score = assess_unknown_speaker(page)
+    assert score >= 0.65  # the model's band would be "high"
+    expect(page.locator("#grade-letter")).to_have_text("F")
+    expect(page.locator("#grade-number")).to_have_text("6")
+
+    notice = page.locator("#no-basis")
+    expect(notice).to_be_visible()
+    expect(notice).to_have_text(
+        f"No basis to judge the source; the model's guess from the wording and kind: "
+        f"{round(score * 100)}%")
+    # Said first: before the gauge and the grade, in reading order.
+    assert page.evaluate("""() => {
+        const notice = document.getElementById('no-basis');
+        const gauge = document.querySelector('.gauge');
+        return Boolean(notice.compareDocumentPosition(gauge)
+                       & Node.DOCUMENT_POSITION_FOLLOWING);
+    }""")
+    band = page.locator("#band")
+    expect(band).to_have_text("the model's guess: no basis")
+    expect(band).not_to_contain_text("credibility")
+    expect(band).to_have_class(re.compile(r"\bguess\b"))
+    expect(page.locator("#gauge-value")).to_have_class(re.compile(r"\bguess\b"))
+    for selector in ("#gauge-value", "#band"):
+        colours = page.eval_on_selector(selector, """(node) => {
+            const style = getComputedStyle(node);
+            return [style.stroke, style.backgroundColor, style.color];
+        }""")
+        assert HIGH_GREEN not in colours, (selector, colours)
+    expect(page.locator("#gauge-text")).to_contain_text("the model's guess")
+
+    # A source with a basis afterwards: the band and the gauge speak of credibility again.
+    page.get_by_label("Name", exact=True).fill("")
+    fill_state_agency_claim(page)
+    assess(page)
+    expect(page.locator("#no-basis")).to_be_hidden()
+    expect(page.locator("#band")).to_have_text(re.compile(r"^(low|mixed|high) credibility$"))
+    expect(page.locator("#gauge-value")).not_to_have_class(re.compile(r"\bguess\b"))
+
+    page.reload()  # the screenshot shows the guess
+    assess_unknown_speaker(page)
+    expect(page.locator("#no-basis")).to_be_visible()
+
+
+def test_the_source_panel_says_what_is_true_of_each_kind_of_source(page, writer_headers):
+    # Named, not registered: no verdicts yet, registered at its first verdict.
+    assess_unknown_speaker(page)
+    panel, summary = page.locator("#source-record"), page.locator("#track-record-summary")
+    registry = panel.locator("dt:text-is('Registry') + dd")
+    expect(panel).to_contain_text(UNKNOWN_SPEAKER)
+    expect(registry).to_have_text("not registered; registered at its first verdict")
+    expect(summary).to_have_text("no verdicts yet")
+    expect(panel).not_to_contain_text("given only by kind")
+
+    # Given only by kind: it has no record, and never gets one.
+    page.get_by_label("Name", exact=True).fill("")
+    page.get_by_label("Kind of source").select_option("state_agency")
+    assess(page)
+    expect(summary).to_have_text("none: a source given only by kind has no record")
+    expect(registry).to_have_text("not registered: a source given only by kind never is")
+    expect(panel).not_to_contain_text("registered at its first verdict")
+
+    # Registered at its first verdict, and then judged on its record.
+    page.get_by_label("Kind of source").select_option("")
+    assess_unknown_speaker(page)
+    page.get_by_label("API key").fill(writer_headers["X-API-Key"])
+    page.get_by_label("Verdict").select_option("false")
+    page.get_by_label("Reviewer").fill("desk-3")
+    page.get_by_role("button", name="Record the verdict").click()
+    expect(page.locator("#verdict-status")).to_contain_text("Verdict recorded: false")
+    expect(summary).to_have_text("0 of 1 earlier claim held up")
+    assess(page)
+    expect(registry).to_have_text("registered")
+    expect(summary).to_have_text("0 of 1 earlier claim held up")

@@ -1,6 +1,8 @@
 """The Dockerfile passes hadolint, and the boot script migrates then hands over to gunicorn."""
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -35,3 +37,26 @@ def test_boot_script_migrates_then_execs_gunicorn():
     assert commands[0] == "set -e"
     assert commands[1] == "alembic upgrade head"
     assert commands[-1].startswith("exec gunicorn -c gunicorn.conf.py")
+
+
+def _bind(tmp_path, **environ) -> str:
+    """gunicorn.conf.py's `bind` under the environment without HOST and PORT, plus `environ`."""
+    env = {key: value for key, value in os.environ.items() if key not in ("HOST", "PORT")}
+    env.update(environ, PROMETHEUS_MULTIPROC_DIR=str(tmp_path))
+    done = subprocess.run([sys.executable, "-c", "import runpy; "
+                           "print(runpy.run_path('gunicorn.conf.py')['bind'])"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_gunicorn_listens_on_the_loopback_unless_host_says_otherwise(tmp_path):
+    assert _bind(tmp_path) == "127.0.0.1:8000"
+    assert _bind(tmp_path, HOST="0.0.0.0", PORT="8080") == "0.0.0.0:8080"
+
+
+def test_the_container_listens_on_every_interface():
+    # Inside a container the loopback is out of reach of `docker run -p`.
+    text = (ROOT / "Dockerfile").read_text()
+    env = [line for line in text.replace("\\\n", " ").splitlines() if line.startswith("ENV ")]
+    assert any("HOST=0.0.0.0" in line.split() for line in env), env

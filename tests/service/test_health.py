@@ -46,6 +46,12 @@ def test_metrics_counts_requests_by_route_and_status(client):
     assert client.get("/metrics").mimetype == "text/plain"
 
 
+def test_metrics_content_type_names_one_charset(client):
+    content_type = client.get("/metrics").headers["Content-Type"]
+    assert content_type.lower().count("charset") == 1, content_type
+    assert content_type.startswith("text/plain; version=") and "charset=utf-8" in content_type
+
+
 def test_migrations_upgrade_twice_without_harm(database_url):
     upgrade(database_url)
     upgrade(database_url)

@@ -197,6 +197,29 @@ def test_a_database_that_cannot_be_read_exits_2(capsys, caplog, tmp_path, jsonl_
     assert capsys.readouterr().out == "" and not (tmp_path / "r").exists()
 
 
+
+def test_the_database_is_the_one_the_service_reads(monkeypatch, capsys, caplog, tmp_path,
+                                                   jsonl_files):
+    missing = tmp_path / "service.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{missing}")
+    with caplog.at_level(logging.ERROR, logger="training.retrain"):
+        code = retrain.main(["--registry", str(tmp_path / "r"), "--base",
+                             f"jsonl:{jsonl_files['valid']}", "--json"])
+    assert code == 2 and "no SQLite database" in caplog.text and str(missing) in caplog.text
+
+
+def test_without_database_url_the_services_default_is_read(monkeypatch, capsys, tmp_path):
+    asked = []
+
+    def decide(database_url, *_):
+        asked.append(database_url)
+        return {"version": "v", "promoted": False}
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setattr(retrain, "retrain", decide)
+    assert retrain.main(["--registry", str(tmp_path / "r")]) == 0
+    assert asked == [f"sqlite:///{config.REPO_ROOT / 'var' / 'service.db'}"]
+
 # -- the pieces ------------------------------------------------------------------------
 
 FIGURES = {"roc_auc_2": 0.70, "ece_2": 0.05, "accuracy_6": 0.30}

@@ -16,13 +16,13 @@ from .api import CredibilityClient, assessment_request
 from .problems import (CredibilityError, Forbidden, NotFound, Problem, ProblemError,
                        RateLimited, ServiceUnavailable, ServiceUnreachable, TooLarge,
                        Unauthorized, UnexpectedAnswer, ValidationFailed)
-from .results import (Assessment, BatchResult, Change, Factor, Grade, ModelCard, ModelRef,
+from .results import (Article, ArticleClaim, Assessment, BatchResult, Change, Factor, Grade, ModelCard, ModelRef,
                       Reliability, SourcePage, SourceRecord, TrackRecord)
 from .transport import RetryPolicy
 from .webhooks import verify_signature
 
 __all__ = [
-    "Assessment", "BatchResult", "Change", "CredibilityClient", "CredibilityError", "Factor",
+    "Article", "ArticleClaim", "Assessment", "BatchResult", "Change", "CredibilityClient", "CredibilityError", "Factor",
     "Forbidden", "Grade", "ModelCard", "ModelRef", "NotFound", "Problem", "ProblemError",
     "RateLimited", "Reliability", "RetryPolicy", "ServiceUnavailable", "ServiceUnreachable",
     "SourcePage", "SourceRecord", "TooLarge", "TrackRecord", "Unauthorized",

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Callable
 
 from .problems import CredibilityError, Problem, TooLarge, ValidationFailed
-from .results import Assessment, BatchResult, ModelCard, SourcePage, SourceRecord
+from .results import Article, Assessment, BatchResult, ModelCard, SourcePage, SourceRecord
 from .transport import RetryPolicy, Transport
 
 log = logging.getLogger(__name__)
@@ -134,6 +134,21 @@ class CredibilityClient:
                 continue
             return [_batch_result(offset + n, item)
                     for n, item in enumerate(answer.body["items"])], size
+
+    def article(self, text: str, title: str | None = None, published_at: str | None = None,
+                url: str | None = None, desk: str | None = None) -> Article:
+        """A news report's attributed claims, each scored and stored."""
+        body = {"text": text}
+        for key, value in (("title", title), ("published_at", published_at), ("url", url),
+                           ("desk", desk)):
+            if value is not None:
+                body[key] = value
+        return Article.from_json(self._transport.request("POST", "/v1/articles", body).body)
+
+    def stored_article(self, article_id: str) -> Article:
+        """A stored article with its claims' assessments and any verdicts since."""
+        answer = self._transport.request("GET", f"/v1/articles/{_quote(article_id)}")
+        return Article.from_json(answer.body)
 
     def assessment(self, assessment_id: str) -> Assessment:
         """A stored assessment, as it was answered."""

@@ -1,4 +1,5 @@
-"""`python -m client`: score a claim or a JSONL file of them, or record a verdict.
+"""`python -m client`: score a claim, a JSONL file of them or a news report, or record
+a verdict.
 
 Exit codes: 0 done, 1 the service failed or refused (its problem is printed), 2 usage.
 """
@@ -18,7 +19,7 @@ from tqdm import tqdm
 from .api import CredibilityClient
 from .problems import CredibilityError, Problem, ProblemError
 from .results import LEVELS, BatchResult
-from .summary import describe, describe_problem, describe_record
+from .summary import describe, describe_article, describe_problem, describe_record
 from .transport import RetryPolicy
 
 DEFAULT_URL = "http://127.0.0.1:8000"
@@ -92,6 +93,17 @@ def parser() -> argparse.ArgumentParser:
     many.add_argument("--out", default="-", help="where to write results (default: stdout)")
     many.add_argument("--batch-size", type=_positive, default=None,
                       help="items per request (default 100, or the service's smaller limit)")
+
+    report = commands.add_parser(
+        "article", parents=[service], help="a news report's claims, weighed",
+        description="Send a news report (a text file, or - for standard input) and print "
+                    "its attributed claims as a table: speaker, kind, relay, grade, score.")
+    report.add_argument("file", help="the report as UTF-8 text; - reads standard input")
+    report.add_argument("--title")
+    report.add_argument("--published-at", metavar="YYYY-MM-DD", type=_date,
+                        help="when it was published; given to each claim")
+    report.add_argument("--desk", help="the desk each claim is scored for")
+    report.add_argument("--json", action="store_true", help="print the answer as JSON")
     return main
 
 
@@ -104,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
             return score(client, args)
         if args.command == "verdict":
             return record_verdict(client, args)
+        if args.command == "article":
+            return article(client, args)
         return score_file(client, args)
     except ProblemError as error:
         print(describe_problem(error), file=sys.stderr)
@@ -138,6 +152,20 @@ def score(client: CredibilityClient, args) -> int:
     assessment = client.score(args.claim, source, context, desk=args.desk)
     print(json.dumps(assessment.raw, indent=2, ensure_ascii=False) if args.json
           else describe(assessment))
+    return OK
+
+
+def article(client: CredibilityClient, args) -> int:
+    try:
+        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(
+            encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"article: {error}", file=sys.stderr)
+        return USAGE
+    found = client.article(text, title=args.title, published_at=args.published_at,
+                           desk=args.desk)
+    print(json.dumps(found.raw, indent=2, ensure_ascii=False) if args.json
+          else describe_article(found))
     return OK
 
 

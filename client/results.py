@@ -178,3 +178,50 @@ class ModelCard:
         return cls(version=body["version"], policy_version=body["policy_version"],
                    created_at=body.get("created_at"), metrics=dict(body.get("metrics") or {}),
                    raw=body)
+
+
+@dataclass(frozen=True)
+class ArticleClaim:
+    """One attributed claim of a report; `assessment` is None for an unscored opinion."""
+
+    claim: str
+    source_name: str
+    source_type: str
+    speakers: list[str]
+    relayed_by: list[str]
+    cue: str
+    checkable: bool
+    start: int
+    end: int
+    assessment: Assessment | None = None
+    verdict: str | None = None
+
+    @classmethod
+    def from_json(cls, body: dict) -> ArticleClaim:
+        verdict = body.get("verdict")
+        return cls(claim=body["claim"], source_name=body["source"].get("name") or "",
+                   source_type=body["source"].get("type") or "other",
+                   speakers=list(body.get("speakers") or []),
+                   relayed_by=list((body.get("context") or {}).get("relayed_by") or []),
+                   cue=body.get("cue") or "", checkable=bool(body.get("checkable")),
+                   start=body["span"]["start"], end=body["span"]["end"],
+                   assessment=Assessment.from_json(body["assessment"])
+                   if body.get("assessment") else None,
+                   verdict=verdict.get("verdict") if verdict else None)
+
+
+@dataclass(frozen=True)
+class Article:
+    """A report as POST /v1/articles answers it: its language and its claims, in order."""
+
+    id: str
+    language: str
+    claims: list[ArticleClaim]
+    title: str | None = None
+    raw: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_json(cls, body: dict) -> Article:
+        return cls(id=body["id"], language=body["language"], title=body.get("title"),
+                   claims=[ArticleClaim.from_json(item) for item in body.get("claims", [])],
+                   raw=body)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .problems import ProblemError
-from .results import RELIABILITY_MEANINGS, Assessment, SourceRecord
+from .results import RELIABILITY_MEANINGS, Article, Assessment, SourceRecord
 
 TOP_FACTORS = 5
 
@@ -62,3 +62,36 @@ def describe_problem(error: ProblemError) -> str:
     if error.request_id:
         text += f"\n  (request id {error.request_id})"
     return text
+
+
+def describe_article(article: Article, width: int = 60) -> str:
+    """A report's claims as a table: who, of what kind, relayed by whom, grade, score,
+    the largest factor and the claim."""
+    if article.language != "en":
+        return (f"Article {article.id}: not in English (language {article.language}); "
+                "no claims were read from it.")
+    header = ("#", "speaker", "kind", "relayed by", "grade", "score", "top factor", "claim")
+    rows = []
+    for number, claim in enumerate(article.claims, start=1):
+        found = claim.assessment
+        top = max(found.factors, key=lambda f: abs(f.weight)) if found and found.factors \
+            else None
+        rows.append((str(number), _cut(claim.source_name, 28), claim.source_type.replace("_", " "),
+                     ", ".join(claim.relayed_by) or "-",
+                     found.grade.code if found else "-",
+                     f"{found.score:.2f}" if found else "opinion" if not claim.checkable
+                     else "-",
+                     f"{_cut(top.label, 30)} {top.weight:+.2f}" if top else "-",
+                     _cut(claim.claim, width)))
+    widths = [max(len(row[i]) for row in [header] + rows) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()
+             for row in [header] + rows]
+    scored = sum(1 for claim in article.claims if claim.assessment)
+    lines.append("")
+    lines.append(f"Article {article.id}: {len(article.claims)} claims, {scored} scored.")
+    return "\n".join(lines)
+
+
+def _cut(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[:width - 1] + "\u2026"

@@ -104,6 +104,32 @@ class Verdict(Base):
     updated_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class Article(Base):
+    """A news report as sent, with the language it was found to be in."""
+    __tablename__ = "articles"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    text: Mapped[str] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(String(500))
+    url: Mapped[str | None] = mapped_column(String(2000))
+    published_at: Mapped[str | None] = mapped_column(String(10))
+    desk: Mapped[str | None] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(16))
+
+
+class ArticleClaim(Base):
+    """One attributed claim of an article, in the article's order, and its assessment
+    (none for an opinion, which is not scored)."""
+    __tablename__ = "article_claims"
+
+    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    claim: Mapped[dict] = mapped_column(JSON)
+    assessment_id: Mapped[str | None] = mapped_column(ForeignKey("assessments.id"), index=True)
+
+
 class ApiKey(Base):
     """A named key made by `python -m service.keys create`; only its sha256 is kept."""
     __tablename__ = "api_keys"

@@ -117,8 +117,8 @@ def register(api, source_types, config) -> None:
     """The blueprints, documented with `source_types` (the taxonomy) as the enum of types
     and with the limits `config` sets (a field's metadata names its setting)."""
     from ..schemas import PastDate, SourceType, years_up_to
-    from . import (assessments, desks, health, model_card, outlets, sources, taxonomy,
-                   webhooks)
+    from . import (articles, assessments, desks, health, model_card, outlets, sources,
+                   taxonomy, webhooks)
 
     this_year = datetime.datetime.now(datetime.timezone.utc).year
 
@@ -138,6 +138,6 @@ def register(api, source_types, config) -> None:
 
     for describe in (taxonomy_enum, past_years, configured_limit):
         api.ma_plugin.converter.add_attribute_function(describe)
-    for module in (assessments, sources, desks, outlets, taxonomy, model_card, webhooks,
-                   health):
+    for module in (assessments, articles, sources, desks, outlets, taxonomy, model_card,
+                   webhooks, health):
         api.register_blueprint(module.blp)

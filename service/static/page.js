@@ -521,6 +521,259 @@
       : "";
   }
 
+  // ---- a news report: its claims side by side ----
+
+  // Words too common to tie two claims to one event.
+  const COMMON = new Set(("that this with from have been were they their which would about " +
+    "after said says told into over more than also there other what when where while will " +
+    "them some most only such could should being its it's these those before since until " +
+    "against between during under because every any all our your his her him she".split(" ")));
+
+  // Content words of a claim: proper names (capitalised in the text) weigh two, others one.
+  function eventWords(claim) {
+    const speaker = new Set(String(claim.source.name || "").toLowerCase().split(/\s+/));
+    const weights = new Map();
+    (claim.claim.match(/[\p{L}\d][\p{L}\d'-]{3,}/gu) || []).forEach((word, index) => {
+      const key = word.toLowerCase();
+      if (COMMON.has(key) || speaker.has(key)) return;
+      const proper = index > 0 && /^\p{Lu}/u.test(word);
+      weights.set(key, Math.max(weights.get(key) || 0, proper ? 2 : 1));
+    });
+    return weights;
+  }
+
+  // Claims by different speakers that share words weighing two or more are about the same
+  // event: they are grouped (transitively) and shown together, in the report's order.
+  function eventGroups(claims) {
+    const words = claims.map(eventWords);
+    const parent = claims.map((_, index) => index);
+    const root = (i) => (parent[i] === i ? i : (parent[i] = root(parent[i])));
+    const shared = (a, b) => [...words[a]].filter(([word]) => words[b].has(word));
+    for (let a = 0; a < claims.length; a++) {
+      for (let b = a + 1; b < claims.length; b++) {
+        const speakerA = String(claims[a].source.name).toLowerCase();
+        if (speakerA === String(claims[b].source.name).toLowerCase()) continue;
+        const weight = shared(a, b).reduce((sum, [, w]) => sum + w, 0);
+        if (weight >= 2) parent[root(b)] = root(a);
+      }
+    }
+    const groups = new Map();
+    claims.forEach((_, index) => {
+      const key = root(index);
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key).push(index);
+    });
+    return [...groups.values()].map((members) => {
+      const counts = new Map();
+      members.forEach((i) => words[i].forEach((_, word) => counts.set(word, (counts.get(word) || 0) + 1)));
+      const common = [...counts].filter(([, n]) => n > 1).sort((x, y) => y[1] - x[1])
+        .slice(0, 4).map(([word]) => word);
+      return { members, common };
+    });
+  }
+
+  function setMode(mode) {
+    const report = mode === "report";
+    $("mode-claim").setAttribute("aria-pressed", String(!report));
+    $("mode-report").setAttribute("aria-pressed", String(report));
+    $("claim-panel").hidden = report;
+    $("answer").hidden = report || !shown;
+    $("report-panel").hidden = !report;
+    (report ? $("report-text") : $("claim")).focus();
+  }
+
+  async function weighReport(event) {
+    event.preventDefault();
+    const form = $("report-form");
+    const body = { text: $("report-text").value };
+    if (value("report-title")) body.title = value("report-title");
+    if (value("report-published")) body.published_at = value("report-published");
+    const button = $("report-button");
+    button.disabled = true;
+    $("report-status").textContent = "Reading and scoring\u2026";
+    const result = await call("POST", "/v1/articles", body);
+    button.disabled = false;
+    $("report-status").textContent = "";
+    if (!result.ok) {
+      showProblem(form, $("report-problem"), result.problem);
+      return;
+    }
+    clearProblems(form, $("report-problem"));
+    showReport(result.data);
+  }
+
+  function showReport(article) {
+    $("report-answer").hidden = false;
+    const table = $("report-claims");
+    table.querySelectorAll("tbody").forEach((node) => node.remove());
+    const claims = article.claims;
+    table.hidden = claims.length === 0;
+    const scored = claims.filter((claim) => claim.assessment).length;
+    $("report-summary").textContent = article.language !== "en"
+      ? `This report is not in English (language: ${article.language}): no claims were read from it.`
+      : `${claims.length} attributed claim${claims.length === 1 ? "" : "s"}, ${scored} scored` +
+        (claims.length ? "." : ": the report names no one saying anything.");
+    let number = 0;
+    eventGroups(claims).forEach((group) => {
+      const body = el("tbody", group.members.length > 1 ? "event" : null);
+      if (group.members.length > 1) {
+        const head = el("tr", "event-head");
+        const cell = el("th", null, `Same event: ${group.common.join(", ")}`);
+        cell.colSpan = 6;
+        cell.scope = "rowgroup";
+        head.append(cell);
+        body.append(head);
+      }
+      group.members.forEach((index) => body.append(claimRow(claims[index], ++number)));
+      table.append(body);
+    });
+  }
+
+  function kindSelect(current, label) {
+    const select = el("select", "kind");
+    select.setAttribute("aria-label", label);
+    const names = Object.keys(taxonomy).length ? Object.keys(taxonomy) : [current];
+    if (!names.includes(current)) names.push(current);
+    names.forEach((name) => {
+      const option = el("option", null, words(name));
+      option.value = name;
+      option.selected = name === current;
+      select.append(option);
+    });
+    return select;
+  }
+
+  function flag(text, checked, className) {
+    const label = el("label", "inline");
+    const box = el("input", className);
+    box.type = "checkbox";
+    box.checked = Boolean(checked);
+    label.append(box, document.createTextNode(` ${text}`));
+    return label;
+  }
+
+  function claimRow(claim, number) {
+    const row = el("tr", "claim-row");
+    row.dataset.speaker = claim.source.name;
+    const said = el("td", "claim-text");
+    said.append(el("span", "number", `${number}. `), el("span", null, claim.claim));
+    const how = [claim.cue];
+    if (claim.context.relayed_by && claim.context.relayed_by.length) {
+      how.push(`relayed by ${claim.context.relayed_by.join(", ")}`);
+    }
+    if (claim.speakers && claim.speakers.length > 1) how.push(`with ${claim.speakers.slice(1).join(", ")}`);
+    said.append(el("span", "how", how.join(" \u00b7 ")));
+
+    const who = el("td", "speaker");
+    const name = el("input", "speaker-name");
+    name.value = claim.source.name;
+    name.setAttribute("aria-label", `Speaker of claim ${number}`);
+    who.append(name, kindSelect(claim.source.type, `Kind of speaker of claim ${number}`));
+
+    const flags = el("td", "flags");
+    flags.append(flag("party to the events", claim.context.party_to_event, "party"),
+      flag("first-hand", claim.context.first_hand, "first-hand"));
+    const again = el("button", "secondary rescore", claim.assessment ? "Re-score" : "Score it anyway");
+    again.type = "button";
+    again.setAttribute("aria-label", `Re-score claim ${number}`);
+    flags.append(again);
+
+    const grade = el("td", "grade-cell");
+    const factors = el("td", "top-factors");
+    const verdict = el("td", "row-verdict");
+    const levels = el("select", "row-level");
+    levels.setAttribute("aria-label", `Verdict on claim ${number}`);
+    levels.append(el("option", null, "Choose"));
+    levels.firstChild.value = "";
+    LEVELS.forEach((level) => {
+      const option = el("option", null, level);
+      option.value = level;
+      levels.append(option);
+    });
+    const record = el("button", "secondary record", "Record");
+    record.type = "button";
+    record.setAttribute("aria-label", `Record the verdict on claim ${number}`);
+    const status = el("span", "row-status");
+    status.setAttribute("role", "status");
+    verdict.append(levels, record, status);
+    row.append(said, who, flags, grade, factors, verdict);
+
+    const state = { claim, row };
+    showRowAssessment(state);
+    if (claim.verdict) status.textContent = `Verdict: ${claim.verdict.verdict}`;
+    again.addEventListener("click", () => rescoreRow(state));
+    record.addEventListener("click", () => recordRowVerdict(state));
+    return row;
+  }
+
+  function showRowAssessment(state) {
+    const { claim, row } = state;
+    const grade = row.querySelector(".grade-cell");
+    const factors = row.querySelector(".top-factors");
+    grade.replaceChildren();
+    factors.replaceChildren();
+    row.querySelector(".record").disabled = !claim.assessment;
+    row.querySelector(".row-level").disabled = !claim.assessment;
+    if (!claim.assessment) {
+      grade.append(el("span", "unscored", claim.checkable ? "Not scored" : "Opinion: not scored"));
+      return;
+    }
+    const a = claim.assessment;
+    grade.append(el("span", "grade-mark", `${a.grade.source_reliability}${a.grade.information_credibility}`),
+      el("span", `band ${a.band}`, a.band), el("span", "row-score", a.score.toFixed(2)));
+    const list = el("ul", "factor-list");
+    [...a.factors].sort((x, y) => Math.abs(y.weight) - Math.abs(x.weight)).slice(0, 3)
+      .forEach((factor) => list.append(el("li", null, `${factor.label}: ${signed(factor.weight, 2)}`)));
+    factors.append(list);
+  }
+
+  async function rescoreRow(state) {
+    const { claim, row } = state;
+    const status = row.querySelector(".row-status");
+    const source = { name: row.querySelector(".speaker-name").value.trim(),
+      type: row.querySelector(".kind").value };
+    if (source.name === claim.source.name) {
+      ["role", "country"].forEach((key) => { if (claim.source[key]) source[key] = claim.source[key]; });
+    }
+    if (!source.name) delete source.name;
+    const context = Object.assign({}, claim.context, {
+      party_to_event: row.querySelector(".party").checked,
+      first_hand: row.querySelector(".first-hand").checked });
+    status.textContent = "Scoring\u2026";
+    const result = await call("POST", "/v1/assessments", { claim: claim.claim, source, context });
+    if (!result.ok) {
+      const errors = Object.entries(result.problem.errors || {})
+        .map(([path, text]) => `${path}: ${[].concat(text).join(" ")}`).join("; ");
+      status.textContent = `${result.problem.title}${errors ? ": " + errors : ""}`;
+      return;
+    }
+    state.claim = Object.assign({}, claim, { source: Object.assign({}, claim.source, source),
+      context, assessment: result.data, verdict: null });
+    row.dataset.speaker = state.claim.source.name;
+    row.querySelector(".rescore").textContent = "Re-score";
+    showRowAssessment(state);
+    status.textContent = "Re-scored.";
+  }
+
+  async function recordRowVerdict(state) {
+    const { claim, row } = state;
+    const status = row.querySelector(".row-status");
+    const level = row.querySelector(".row-level").value;
+    if (!claim.assessment) return;
+    if (!level) {
+      status.textContent = "Choose a verdict first.";
+      return;
+    }
+    const key = value("report-key");
+    const reviewer = value("report-reviewer") || "desk";
+    status.textContent = "Recording\u2026";
+    const result = await call("POST",
+      `/v1/assessments/${encodeURIComponent(claim.assessment.id)}/verdict`,
+      { verdict: level, reviewer }, key ? { "X-API-Key": key } : {});
+    status.textContent = result.ok ? `Verdict recorded: ${level}.`
+      : `${result.problem.title}: ${result.problem.detail}`;
+  }
+
   // ---- start ----
 
   function start() {
@@ -530,12 +783,17 @@
     $("add-evidence").addEventListener("click", () => addRow("evidence", "evidence-row", "Evidence").querySelector("input").focus());
     $("source-type").addEventListener("change", describeType);
     $("source-name").addEventListener("input", suggestSources);
-    const keyField = $("api-key");
-    keyField.value = sessionStorage.getItem(KEY_STORE) || "";
-    keyField.addEventListener("input", () => {
-      if (keyField.value) sessionStorage.setItem(KEY_STORE, keyField.value);
-      else sessionStorage.removeItem(KEY_STORE);
+    ["api-key", "report-key"].forEach((id) => {
+      const keyField = $(id);
+      keyField.value = sessionStorage.getItem(KEY_STORE) || "";
+      keyField.addEventListener("input", () => {
+        if (keyField.value) sessionStorage.setItem(KEY_STORE, keyField.value);
+        else sessionStorage.removeItem(KEY_STORE);
+      });
     });
+    $("mode-claim").addEventListener("click", () => setMode("claim"));
+    $("mode-report").addEventListener("click", () => setMode("report"));
+    $("report-form").addEventListener("submit", weighReport);
     loadTaxonomy();
   }
 

@@ -17,7 +17,7 @@ from sqlalchemy import insert, select
 from model.attribution import extract
 
 from . import records
-from .assessing import Prepared, answer, prepare, store
+from .assessing import Prepared, answer, prepare, score, store
 from .schemas import AssessmentRequestSchema
 from .tables import Article, ArticleClaim, Assessment, Verdict, new_id, utcnow
 
@@ -62,7 +62,7 @@ def assess_article(session, scorer, body: dict, max_claim_chars: int) -> Intake:
     named = records.find_by_names(session, [r["source"].get("name") for r in requests if r])
     prepared = [prepare(session, scorer, r, named) if r else None for r in requests]
     ready = [p for p in prepared if p is not None]
-    outputs = scorer.assess_many([p.request for p in ready], [p.counts for p in ready])
+    outputs = score(session, scorer, ready) if ready else []   # each calibrated to its desk
     answers = iter(answer(p, output) for p, output in zip(ready, outputs))
     answered, claims = [], []
     for claim, request, one in zip(found, requests, prepared):

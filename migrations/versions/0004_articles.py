@@ -1,7 +1,7 @@
 """articles and their attributed claims
 
 Revision ID: 0004_articles
-Revises: 0001
+Revises: 0003_webhooks
 Create Date: 2026-11-29
 """
 import sqlalchemy as sa

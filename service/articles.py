@@ -78,6 +78,19 @@ def assess_article(session, scorer, body: dict, max_claim_chars: int) -> Intake:
     return Intake(article, claims, answered)
 
 
+def article_event(intake: Intake) -> dict:
+    """What article.assessed carries: the article and each claim's speaker and assessment."""
+    article = intake.article
+    return {"id": article["id"], "language": article["language"],
+            **{key: article[key] for key in ARTICLE_FIELDS if article.get(key) is not None},
+            "claims": [{"claim": claim["claim"], "speaker": (claim.get("source") or {}).get("name"),
+                        "checkable": claim["checkable"],
+                        "assessment_id": claim["assessment"]["id"] if claim["assessment"] else None,
+                        "score": claim["assessment"]["score"] if claim["assessment"] else None,
+                        "grade": claim["assessment"]["grade"] if claim["assessment"] else None}
+                       for claim in intake.claims]}
+
+
 def store_article(writer, intake: Intake) -> None:
     """The article, its claims' assessments (one INSERT) and its claims, in one transaction."""
     writer.connection().execute(insert(Article.__table__), [intake.article])

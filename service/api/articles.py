@@ -4,9 +4,10 @@ from __future__ import annotations
 from flask import current_app
 from flask_smorest import abort
 
-from .. import db, metrics
+from .. import db, metrics, webhooks
 from ..article_schemas import ArticleRequestSchema, ArticleSchema
-from ..articles import article_body, assess_article, read_article, store_article
+from ..articles import (article_body, article_event, assess_article, read_article,
+                        store_article)
 from . import ServiceBlueprint, json_response
 from .assessments import _scorer
 
@@ -25,6 +26,11 @@ def create_article(body):
                             current_app.config["MAX_CLAIM_CHARS"])
     with db.transaction() as writer:
         store_article(writer, intake)
+        # In this transaction: the article and its event are stored together or not at all.
+        announced = webhooks.events.article_assessed(
+            writer, article_event(intake), intake.article.get("desk"))
+    if announced:
+        webhooks.wake()
     for _, result in intake.answered:
         metrics.ASSESSMENTS.labels(result["model"]["version"], result["band"]).inc()
     return json_response(article_body(intake.article, intake.claims), 201)

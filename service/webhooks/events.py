@@ -121,7 +121,7 @@ def model_promoted(writer, scorer) -> str | None:
 
 
 def article_assessed(writer, article: dict, desk: str | None = None) -> str | None:
-    """article.assessed: an article's claims assessed (`article` is its answer as the
-    articles endpoint gives it). No producer yet: the articles feature will call this."""
+    """article.assessed: a news report's claims assessed (`article`: service.articles'
+    article_event, the article and each claim's speaker, assessment id, score and grade)."""
     return emit(writer, ARTICLE_ASSESSED, {"article": article, "desk": desk or DEFAULT_DESK},
                 desk or DEFAULT_DESK)

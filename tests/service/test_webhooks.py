@@ -483,3 +483,26 @@ def test_article_assessed_is_an_event_type_with_an_emitter(
         assert session.execute(select(func.count()).select_from(WebhookDelivery)).scalar() == 1
         assert session.get(WebhookEvent, event_id).type == "article.assessed"
     assert rows(scoring_app, WebhookAttempt) == []
+
+
+def test_an_assessed_article_is_delivered_with_its_claims(
+        scoring_app, client, admin_headers, receiver, sender):
+    subscribe(client, admin_headers, receiver, ["article.assessed"], desk="desk-9")
+    text = ("The Defence Ministry said its forces destroyed three enemy tanks near the "
+            "border on Tuesday. Kyiv denied any involvement in the attack.")
+    other_desk = client.post("/v1/articles", json={"text": text})
+    assert other_desk.status_code == 201
+    posted = client.post("/v1/articles", json={"text": text, "desk": "desk-9"})
+    assert posted.status_code == 201, posted.json
+    sender.start()
+    assert receiver.wait_for(lambda r: len(r.events) == 1)
+    time.sleep(0.3)       # the default desk's article is not this webhook's: no second event
+    [got] = receiver.received
+    assert got["valid"] and got["headers"]["X-Credibility-Event"] == "article.assessed"
+    data = got["event"]["data"]
+    assert data["desk"] == "desk-9" and data["article"]["id"] == posted.json["id"]
+    claims = posted.json["claims"]
+    assert [c["assessment_id"] for c in data["article"]["claims"]] == [
+        c["assessment"]["id"] if c["assessment"] else None for c in claims]
+    assert [c["speaker"] for c in data["article"]["claims"]] == [c["source"]["name"]
+                                                                 for c in claims]

@@ -37,8 +37,8 @@ _SYMBOLS = re.compile("[" + re.escape("".join(_SYMBOL_CUES)) + "]")
 _WORDS = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 # A figure, not a name: no ordinals ("110th brigade") and no model designations
 # ("T-72", "Su-25", "Covid-19"), which are names of things, not statistics.
-_FIGURES = re.compile(r"(?<![^\W_])(?<![^\W\d_]-)(\d+(?:[.,]\d+)*)(?!\d)(?!(?:st|nd|rd|th)\b)"
-                      r"\s*(%|percent\b)?")
+# (A digit first, so the regex engine skips to digits; what precedes is checked after.)
+_FIGURES = re.compile(r"(\d+(?:[.,]\d+)*)(?!\d)(?!(?:st|nd|rd|th)\b)\s*(%|percent\b)?")
 # "Over" and "under" compare only before an amount ("over 100 men", "under a million"),
 # not before a place ("shot down over Nyala") or a time ("over the weekend").
 _AMOUNT_WORDS = ("one two three four five six seven eight nine ten eleven twelve fifteen "
@@ -76,6 +76,15 @@ def _piece_cues(piece: str) -> tuple[int, ...]:
     return tuple(found)
 
 
+def _in_a_name(text: str, at: int) -> bool:
+    """Digits right after a letter, a digit or "_" ("Su25"), or after a letter and a hyphen
+    ("T-72"), are part of a name."""
+    before = text[at - 1] if at else " "
+    if before.isalnum() or before == "_":
+        return True
+    return before == "-" and at > 1 and text[at - 2].isalnum() and not text[at - 2].isdecimal()
+
+
 def claim_cues(text: str) -> list[float]:
     """log(1 + count) of each cue in the claim, and log(1 + its length in words).
 
@@ -87,9 +96,14 @@ def claim_cues(text: str) -> list[float]:
     counts = [0] * len(CUES)
     for cue in chain.from_iterable(map(_piece_cues, pieces)):
         counts[cue] += 1
-    for _, percent in _FIGURES.findall(lowered):
+    figure = _FIGURES.search(lowered)
+    while figure:
+        if _in_a_name(lowered, figure.start()):   # look again from the next character
+            figure = _FIGURES.search(lowered, figure.start() + 1)
+            continue
         counts[_FIGURE] += 1
-        counts[_PERCENT] += bool(percent)
+        counts[_PERCENT] += bool(figure.group(2))
+        figure = _FIGURES.search(lowered, figure.end())
     if "over" in lowered or "under" in lowered:
         counts[_COMPARISON] += len(_OVER_AMOUNT.findall(lowered))
     return [math.log1p(c) for c in counts] + [math.log1p(len(pieces))]

@@ -9,7 +9,7 @@ import math
 from functools import lru_cache
 
 from .levels import LEVELS
-from .stake import StakeRules
+from .stake import NOTHING, StakeRules
 
 TEXT_COLUMNS = ("claim", "source_type", "role", "affiliation", "region", "channel", "topic",
                 "desk")
@@ -61,8 +61,8 @@ def to_row(request: dict, source_type: str, track_record: dict | None = None,
     """Flat feature columns of one request; ``source_type`` is the resolved type.
 
     ``stake`` holds the policy's forms of a claim that serves (or runs against) the
-    source's side (the repository's policy when None); they are on only for a party to
-    the events. The forms found are kept in ``row["stake"]`` (not a column)."""
+    source's side (the repository's policy when None); a party's claim is read for them
+    and the forms found are kept in ``row["stake"]`` (not a column)."""
     source = request.get("source") or {}
     context = request.get("context") or {}
     attached, verified = _evidence_flags(context.get("evidence"))
@@ -70,7 +70,9 @@ def to_row(request: dict, source_type: str, track_record: dict | None = None,
     region = " ".join(p for p in (_text(source.get("country")), _text(source.get("region"))) if p)
     claim = _text(request.get("claim"))
     party = bool(context.get("party_to_event"))
-    found = (stake or default_stake()).recognise(claim)
+    # Only a party's claim is read for the forms: they weigh nothing for anyone else, and
+    # most claims (every public dataset's) come from no party and cost nothing here.
+    found = (stake or default_stake()).recognise(claim) if party else NOTHING
     row = {
         "claim": claim,
         "source_type": source_type,

@@ -111,8 +111,8 @@ class Scorer:
         }
 
     def _stake(self, request: dict, row: dict) -> dict:
-        """The stake forms found in the claim, with spans in the claim as sent (Unicode
-        code points), and whether they weigh (only for a party to the events)."""
+        """The stake forms found in a party's claim (no one else's is read for them), with
+        spans in the claim as sent (Unicode code points), and whether they weigh."""
         found = row["stake"]
         if not found.forms:
             return {"forms": [], "spans": [], "weighed": False}

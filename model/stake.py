@@ -272,13 +272,25 @@ class StakeRules:
             form, unless = self._compiled[number]
             if not any(u.search(text) for u in unless):
                 forms.append(form)
-                spans.extend(hits[number])
+                spans.extend(_merged(hits[number]))
         if not forms:
             return NOTHING
         spans = sorted(set(spans), key=lambda s: (s.start, s.end, s.form))
         return Recognised(tuple(f.name for f in forms), tuple(spans),
                           tuple(f.name for f in forms if f.direction == "serves"),
                           tuple(f.name for f in forms if f.direction == "against"))
+
+
+def _merged(spans: list[Span]) -> list[Span]:
+    """One form's spans with overlapping ones joined: the words, each marked once."""
+    out: list[Span] = []
+    for span in sorted(spans, key=lambda s: (s.start, s.end)):
+        if out and span.start <= out[-1].end:
+            if span.end > out[-1].end:
+                out[-1] = Span(out[-1].start, span.end, span.form)
+        else:
+            out.append(span)
+    return out
 
 
 def _matches(pattern: re.Pattern, text: str, tokens, starts):

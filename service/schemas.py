@@ -341,7 +341,8 @@ class StakeSpanSchema(Schema):
 class StakeSchema(Schema):
     forms = fields.List(fields.Nested(StakeFormSchema), metadata={
         "description": "The forms of a claim that serves (or runs against) its source's side, "
-                       "recognised in the claim by the policy's `stake` rules"})
+                       "recognised by the policy's `stake` rules in the claim of a source "
+                       "that is a party to the events (no one else's claim is read for them)"})
     spans = fields.List(fields.Nested(StakeSpanSchema),
                         metadata={"description": "The words that made each form"})
     weighed = fields.Boolean(metadata={

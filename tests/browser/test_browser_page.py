@@ -172,14 +172,20 @@ CONFIDENT_CLAIM = ("Since 2010 the state has added more than 200,000 jobs, more 
 HIGH_GREEN = "rgb(30, 122, 60)"  # --high in page.css
 
 
-def assess_unknown_speaker(page) -> float:
+def assess_unknown_speaker(page, desk: str = "") -> float:
     page.get_by_label("Claim", exact=True).fill(CONFIDENT_CLAIM)
     page.get_by_label("Name", exact=True).fill(UNKNOWN_SPEAKER)
+    page.get_by_role("textbox", name="Desk (optional)").fill(desk)
     return assess(page)
 
 
+# A desk whose habits the model learned (PolitiFact's checked statistics claims often held
+# up): for it the wording alone gives the unknown speaker's claim a score in the high band.
+HIGH_DESK = "politifact"
+
+
 def test_with_no_basis_to_judge_the_source_the_score_is_the_models_guess(page):
-    score = assess_unknown_speaker(page)
+    score = assess_unknown_speaker(page, HIGH_DESK)
     assert score >= 0.65  # the model's band would be "high"
     expect(page.locator("#grade-letter")).to_have_text("F")
     expect(page.locator("#grade-number")).to_have_text("6")
@@ -218,7 +224,7 @@ def test_with_no_basis_to_judge_the_source_the_score_is_the_models_guess(page):
     expect(page.locator("#gauge-value")).not_to_have_class(re.compile(r"\bguess\b"))
 
     page.reload()  # the screenshot shows the guess
-    assess_unknown_speaker(page)
+    assess_unknown_speaker(page, HIGH_DESK)
     expect(page.locator("#no-basis")).to_be_visible()
 
 
@@ -263,14 +269,14 @@ def test_a_desk_is_named_and_its_calibration_shown_as_a_factor(page, base_url, a
                           headers=admin_headers, data={"verdict": "false", "reviewer": "r"})
     page.get_by_label("Claim", exact=True).fill(claim["claim"])
     page.get_by_label("Kind of source").select_option("military")
-    page.get_by_label("Desk").fill("desk-3")
+    page.get_by_role("textbox", name="Desk (optional)").fill("desk-3")
     assess(page)
     expect(page.locator("#desk-name")).to_have_text("desk-3")
     desk = page.locator("#factors .factor").filter(has_text="Calibrated to desk-3's 30 verdicts")
     expect(desk).to_have_count(1)
     expect(desk).to_contain_text("the desk's verdicts")
 
-    page.get_by_label("Desk").fill("Desk 3")
+    page.get_by_role("textbox", name="Desk (optional)").fill("Desk 3")
     page.get_by_role("button", name="Assess the claim").click()
     expect(page.locator('.field-error[data-field="desk"]')).to_contain_text("desk id")
 

@@ -30,7 +30,7 @@ def test_score_prints_score_band_grade_and_factors(live, capsys):
     assert 1 <= len(factors) <= 5
     labels = [label for _, label, _ in factors]
     assert "Party to the events it describes" in labels
-    assert any(label.startswith("Relayed second-hand") for label in labels)
+    assert any(label.startswith("Relayed by TASS (state media; outlet rating") for label in labels)
     assert "What would change it:" in out and "Federal Security Service" in out
 
 

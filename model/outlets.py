@@ -82,7 +82,7 @@ class Rating:
                 "label": self.label}
 
 
-@dataclass
+@dataclass(eq=False)   # one outlet is one object: compared by identity
 class Outlet:
     domain: str
     name: str
@@ -240,25 +240,19 @@ class OutletTable:
         return None
 
     def search(self, query: str, limit: int = 20) -> list[Outlet]:
-        """Outlets whose domain, name or an alias starts with (then contains) the query."""
+        """Outlets whose domain, name or an alias starts with the query, then those that
+        contain it; each once, at most ``limit``."""
         key = normalise_name(query)
+        found: dict[int, Outlet] = {}
         if not key:
             return []
-        first, then, seen = [], [], set()
-        for name, outlet in self.by_name.items():
-            if outlet.domain in seen:
-                continue
-            if name.startswith(key):
-                first.append(outlet)
-                seen.add(outlet.domain)
-            elif key in name:
-                then.append(outlet)
-        then = [o for o in then if o.domain not in seen]
-        ordered, out = first + then, []
-        for outlet in ordered:
-            if outlet not in out:
-                out.append(outlet)
-        return out[:limit]
+        for test in (str.startswith, str.__contains__):
+            for name, outlet in self.by_name.items():
+                if len(found) >= limit:
+                    return list(found.values())
+                if id(outlet) not in found and test(name, key):
+                    found[id(outlet)] = outlet
+        return list(found.values())
 
 
 # -- loading ------------------------------------------------------------------------

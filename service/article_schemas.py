@@ -4,9 +4,7 @@ from __future__ import annotations
 from flask import current_app
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates
 
-from model.desks import is_desk_id
-
-from .schemas import AssessmentSchema, ContextSchema
+from .schemas import AssessmentSchema, ContextSchema, PastDate, desk_field, web_url_field
 
 TITLE = validate.Length(min=1, max=500)
 
@@ -18,10 +16,9 @@ class ArticleRequestSchema(Schema):
         "example": "Tass, quoting the Defence Ministry and the FSB, reported that the attackers "
                    "were forced back across the border with losses."})
     title = fields.String(validate=TITLE)
-    published_at = fields.Date(metadata={"description": "Given to each claim's context"})
-    url = fields.Url(schemes={"http", "https"}, validate=validate.Length(max=2000))
-    desk = fields.String(metadata={"description": "The desk each claim is scored for",
-                                   "pattern": r"^[a-z0-9][a-z0-9._-]{0,63}$"})
+    published_at = PastDate(metadata={"description": "Given to each claim's context"})
+    url = web_url_field(description="Where the report was published")
+    desk = desk_field(description="The desk each claim is scored for")
 
     @validates("text")
     def _text_size(self, value, **_):
@@ -30,11 +27,6 @@ class ArticleRequestSchema(Schema):
             raise ValidationError("The text is empty.")
         if len(value) > limit:
             raise ValidationError(f"The text is longer than {limit} characters.")
-
-    @validates("desk")
-    def _desk_id(self, value, **_):
-        if not is_desk_id(value):
-            raise ValidationError("A desk id is a slug: [a-z0-9][a-z0-9._-]{0,63}.")
 
     @post_load
     def _date_as_text(self, data, **_):

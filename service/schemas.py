@@ -81,6 +81,11 @@ def _web_url(value, **_):
         raise ValidationError(_NOT_WEB_URL)
 
 
+def web_url_field(**metadata) -> fields.String:
+    """An http(s) URL field: the one rule, published as the document's pattern."""
+    return fields.String(validate=_web_url, metadata={**WEB_URL, **metadata})
+
+
 def _evidence_item(item):
     url = item
     if isinstance(item, dict):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_smorest import abort
 from sqlalchemy import select
 
-from model.desks import is_desk_id
+from model.desks import DESK_PATTERN, is_desk_id
 
 from .. import db
 from ..desks import figures
@@ -25,7 +25,9 @@ def list_desks():
     return {"items": [figures(row, row.desk) for row in rows]}
 
 
-@blp.route("/<string:desk>", methods=["GET"])
+@blp.route("/<string:desk>", methods=["GET"], parameters=[{
+    "in": "path", "name": "desk", "required": True,
+    "schema": {"type": "string", "pattern": f"^{DESK_PATTERN}$"}}])
 @blp.response(200, DeskSchema)
 @blp.problems(404, 422, 429, 503)   # 404: text no id can hold (a NUL), as for every path
 def get_desk(desk):

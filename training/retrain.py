@@ -13,8 +13,8 @@ on the base specs (default: LIAR) plus the verdicts' training part, older verdic
 weighing less by the policy's ``half_life_days``. The candidate and the promoted model
 are then scored on the same held-out data (the LIAR validation split plus the held-out
 verdicts), each with honest track records from its own training counts, and the
-candidate is promoted only when no figure in TOLERANCES is worse beyond its tolerance,
-there and, separately, on the base data's held-out claims and on the held-out verdicts
+candidate is promoted only when no figure in TOLERANCES is worse beyond its tolerance
+(and beyond NOISE_MULTIPLE bootstrap standard errors of the difference), there and, separately, on the base data's held-out claims and on the held-out verdicts
 of each desk that has at least ``--min-desk-verdicts`` of them (no desk worse beyond
 tolerance: a candidate that helps one desk by hurting another is refused); with no
 promoted model (or one that no longer loads), a candidate that trains is
@@ -60,6 +60,10 @@ TOLERANCES = {
 }
 # A desk is judged on its own held-out verdicts once it has at least this many.
 MIN_DESK_VERDICTS = 50
+# A figure is worse only when it is worse by more than its tolerance and by more than this
+# many bootstrap standard errors of the difference: a small held-out sample (a desk's
+# tens to hundreds of verdicts) alone must not refuse a model.
+NOISE_MULTIPLE = 2.0
 # Resamples of the held-out rows behind the standard errors reported beside each figure.
 BOOTSTRAP_ROUNDS = 200
 # Differences this small are rounding, not a change in the model.
@@ -135,9 +139,10 @@ def paired_noise(levels, candidate, current, rounds: int = BOOTSTRAP_ROUNDS,
             for name, values in differences.items()}
 
 
-def gate(candidate: dict | None, current: dict, noise: dict | None = None
-         ) -> tuple[bool, list[str]]:
-    """(promote?, why): the candidate may be worse than the current by the tolerances only."""
+def gate(candidate: dict | None, current: dict, noise: dict | None = None,
+         noise_multiple: float = NOISE_MULTIPLE) -> tuple[bool, list[str]]:
+    """(promote?, why): the candidate may be worse than the current by the tolerances only
+    (and, with ``noise_multiple``, by that many bootstrap standard errors)."""
     if candidate is None:
         return False, ["no held-out data to compare the candidate with the promoted model "
                        "on: give a liar: base or verdicts to hold out"]
@@ -152,9 +157,11 @@ def gate(candidate: dict | None, current: dict, noise: dict | None = None
         text = f"{name} {moved} {new:.4f} (from {old:.4f}, by {abs(new - old):.4f})"
         se = (noise or {}).get(name)
         spread = f", bootstrap standard error {se:.4f}" if se is not None else ""
-        if worse_by > allowed + _EPSILON:
+        bar = max(allowed, noise_multiple * se) if se is not None else allowed
+        if worse_by > bar + _EPSILON:
             promoted = False
-            reasons.insert(0, f"{text}: worse by more than the {allowed} allowed{spread}")
+            reasons.insert(0, f"{text}: worse by more than the {allowed} allowed and "
+                              f"{noise_multiple:g} standard errors{spread}")
         elif worse_by > 0:
             reasons.append(f"{text}: worse, within the {allowed} allowed{spread}")
         else:
@@ -162,7 +169,8 @@ def gate(candidate: dict | None, current: dict, noise: dict | None = None
     return promoted, reasons
 
 
-def judged_part(claims: datasets.Claims, rows, candidate, current) -> dict:
+def judged_part(claims: datasets.Claims, rows, candidate, current,
+                noise_multiple: float = NOISE_MULTIPLE) -> dict:
     """Both models' figures on some rows of the held-out claims, and the gate's verdict."""
     rows = np.asarray(rows, dtype=np.intp)
     levels = [claims.levels[i] for i in rows]
@@ -170,7 +178,7 @@ def judged_part(claims: datasets.Claims, rows, candidate, current) -> dict:
     new, old = (quality_of(levels, p[rows], exact) for p in (candidate, current))
     noise = paired_noise(levels, candidate[rows], current[rows], six_levels=exact) \
         if len(rows) > 1 else None
-    promoted, reasons = gate(new, old, noise)
+    promoted, reasons = gate(new, old, noise, noise_multiple)
     return {"n": int(len(rows)), "promoted": promoted, "reasons": reasons,
             "candidate": new, "current": old}
 

@@ -7,6 +7,7 @@ must be in the database afterwards, and the database must pass SQLite's integrit
 """
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -37,7 +38,7 @@ def _load(base, answered: list, stop: threading.Event, lock: threading.Lock) -> 
                                        {"items": [CLAIM] * 20, "explain": False})
                 ids = ([item["assessment"]["id"] for item in json.loads(text)["items"]]
                        if status == 200 else [])
-        except (OSError, ValueError):   # the server died under this request: not answered
+        except (OSError, ValueError, http.client.HTTPException):   # died mid-answer: not answered
             continue
         with lock:
             answered.extend(ids)

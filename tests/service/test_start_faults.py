@@ -21,6 +21,7 @@ import pytest
 
 from bench.served import Gunicorn
 from service import create_app
+from service.db import upgrade
 from service.serving import LATE_WORKER, StartRefused
 
 from .test_hot_reload import copy_registry
@@ -177,9 +178,11 @@ def test_a_late_worker_starts_unready_instead(settings, registry, monkeypatch):
 
 def test_a_worker_replacing_a_dead_one_leaves_the_server_up(registry, tmp_path):
     version = promoted(registry)
+    database = f"sqlite:///{tmp_path / 'service.db'}"
+    upgrade(database)      # ready needs the newest migration too
     server = Gunicorn("late", tmp_path, {
         "MODEL_REGISTRY": str(registry), "GUNICORN_WORKERS": "2", "LOG_LEVEL": "info",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'service.db'}"})
+        "DATABASE_URL": database})
     with server:
         server.wait_ready("/healthz")
         deadline = time.monotonic() + 60

@@ -36,8 +36,8 @@ def database_url(any_database):
     return any_database
 
 
-@pytest.fixture
-def settings(settings):
+@pytest.fixture(name="settings")
+def webhook_settings(settings):   # not named settings here: hypothesis' settings is used below
     """Webhooks on (a signing key) so that their operations are fuzzed past the 503 a
     service without one gives; nothing is sent (no sender thread)."""
     return {**settings, "WEBHOOKS_SECRET_KEY": "fuzz-secret-key-that-is-long-enough-32",

@@ -62,7 +62,7 @@ def model_registry(tmp_path_factory, fitted, raw_policy, small_params):
 
     folder = tmp_path_factory.mktemp("model-registry")
     card = {"data_slug": "synthetic", "training_rows": 600,
-            "metrics": {"validation": {}}, "params": params,
+            "metrics": {"validation": {}}, "params": small_params,
             "policy_version": parse_policy(raw_policy).version,
             "calibration": fitted.calibration,
             "learned_modifiers": fitted.learned_modifiers}

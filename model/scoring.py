@@ -139,6 +139,17 @@ class Scorer:
         kind = source_type if source_type in self.policy.source_types else "other"
         return self._reliability(kind, track_record).as_dict()
 
+    def _calibrated_answer(self, request, track_record, row, logit: float, levels,
+                           calibration: DeskCalibration) -> dict:
+        """The answer for a desk: its calibration applied to the shared model's log-odds."""
+        calibrated = _calibrated(calibration, logit)
+        score = _sigmoid(calibrated)
+        if calibrated != logit:
+            levels = recalibrated_levels(levels, score)
+        answer = self._answer(request, track_record, row, score, levels)
+        answer["model_logit"] = logit
+        return answer
+
     def assess(self, request: dict, track_record: dict | None = None,
                explain: bool = True, calibration: DeskCalibration = IDENTITY,
                desk: str | None = None) -> dict:
@@ -149,18 +160,14 @@ class Scorer:
         """
         row = self._row(request, track_record)
         logit, contributions, levels, features = self.compiled.evaluate(row)
-        calibrated = _calibrated(calibration, logit)
-        score = _sigmoid(calibrated)
-        if calibrated != logit:
-            levels = recalibrated_levels(levels, score)
-        answer = self._answer(request, track_record, row, score, levels)
-        answer["model_logit"] = logit
+        answer = self._calibrated_answer(request, track_record, row, logit, levels,
+                                         calibration)
         if explain:
             answer["intercept"] = self.compiled.intercept
             answer["factors"] = with_desk_factor(
                 factors(self.compiled, row, request, contributions, features, self.policy,
                         self.learned, track_record),
-                desk, calibration, calibrated - logit)
+                desk, calibration, _calibrated(calibration, logit) - logit)
             answer["what_would_change"] = [
                 {"change": change, "score": _sigmoid(_calibrated(
                     calibration, self._edited_logit(row, edited, logit, contributions)))}
@@ -193,12 +200,5 @@ class Scorer:
         answers = []
         for r, t, row, logit, lv, c in zip(requests, track_records, rows, logits, levels,
                                            calibrations):
-            logit = float(logit)
-            calibrated = _calibrated(c, logit)
-            score = _sigmoid(calibrated)
-            if calibrated != logit:
-                lv = recalibrated_levels(lv, score)
-            answer = self._answer(r, t, row, score, lv)
-            answer["model_logit"] = logit
-            answers.append(answer)
+            answers.append(self._calibrated_answer(r, t, row, float(logit), lv, c))
         return answers
